@@ -1,0 +1,101 @@
+#ifndef CALSKERNELS_H
+#define CALSKERNELS_H
+// CALSKernels: the hot inner loops of SwiftALS over raw offsets/indices/values pointers.
+//
+// Rules every kernel here follows:
+// - it never allocates and keeps no global state: the caller passes scratch space, sized with
+//   the `*_scratch_floats` functions below;
+// - it returns an `als_status_t`, which the caller checks (Swift: `_check` in Interop/);
+// - matrices are row-major Float32; a factor matrix Y has rows of `k` floats at stride `ldy`.
+//
+// Vocabulary, for one row (a user in the user half-step, an item in the item half-step) with
+// `n` observed entries j at fixed-side rows idx[j]:
+//   d[j] = c_j − w_j  (confidence minus missing weight)   t[j] = c_j · p_j  (confidence × target)
+//   A = gscale·G + diag(regScale·reg) + Σ_j d[j]·y_j y_jᵀ,   b = Σ_j t[j]·y_j,   solve A x = b.
+// G is the k×k Gram Σ_i w_i y_i y_iᵀ, computed once per half-step by the caller (OpenBLAS).
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Status of every kernel. Zero is success.
+typedef enum als_status : int32_t {
+    ALS_OK = 0,
+    /// A size or stride is out of range (k < 1, k > ALS_MAX_FACTORS, lda < k, n < 0, …).
+    ALS_INVALID_ARGUMENT = 1,
+    /// A pivot of the Cholesky factorisation was ≤ 0: the system is not positive definite.
+    ALS_NOT_POSITIVE_DEFINITE = 2,
+    /// A NaN or infinity appeared in the solution.
+    ALS_NON_FINITE = 3,
+} als_status_t;
+
+/// The largest factor count the kernels accept (scratch sizes grow as k²).
+#define ALS_MAX_FACTORS 4096
+
+/// Entries gathered per block by `als_accumulate`; scratch holds one block of scaled rows.
+#define ALS_ACCUMULATE_BLOCK 128
+
+/// Floats of scratch `als_accumulate` needs for factor count k.
+int64_t als_accumulate_scratch_floats(int32_t k);
+
+/// Floats of scratch `als_solve_cholesky_row` needs: the k×k system plus the gather block.
+int64_t als_cholesky_scratch_floats(int32_t k);
+
+/// Floats of scratch `als_solve_cg_row` needs.
+int64_t als_cg_scratch_floats(int32_t k);
+
+/// Rank-n update of the upper triangle of A and of b:
+///   A[i][j] += Σ_j d[j]·y[i]·y[j]  for i ≤ j,     b += Σ_j t[j]·y_j.
+/// The strictly lower triangle of A is left unspecified. `b` may be NULL to skip it.
+als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *_Nonnull idx,
+                            const float *_Nonnull d, const float *_Nonnull t,
+                            const float *_Nonnull Y, int64_t ldy,
+                            float *_Nonnull A, int32_t lda, float *_Nullable b,
+                            float *_Nonnull scratch);
+
+/// In-place Cholesky factorisation A = UᵀU of the upper triangle of the k×k row-major A,
+/// then the solve of A x = b (x holds b on entry and the solution on return).
+/// Returns ALS_NOT_POSITIVE_DEFINITE when a pivot is ≤ 0 or not finite.
+als_status_t als_cholesky_solve(int32_t k, float *_Nonnull A, int32_t lda, float *_Nonnull x);
+
+/// One row of exact ALS: A = gscale·G + diag(regScale·reg) + Σ d·y yᵀ, b = Σ t·y, then
+/// x = A⁻¹ b by Cholesky. G is k×k (upper triangle read), `reg` has k entries.
+als_status_t als_solve_cholesky_row(int32_t k, const float *_Nonnull G, float gscale,
+                                    const float *_Nonnull reg, float regScale, int64_t n,
+                                    const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                    const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                    float *_Nonnull x, float *_Nonnull scratch);
+
+/// The matrix-free product of conjugate gradient, never forming A:
+///   out = gscale·G·v + Σ_j d[j]·(y_jᵀv)·y_j + regScale·reg∘v.     G is k×k, full symmetric.
+als_status_t als_cg_product(int32_t k, const float *_Nonnull G, float gscale,
+                            const float *_Nonnull reg, float regScale, int64_t n,
+                            const int32_t *_Nonnull idx, const float *_Nonnull d,
+                            const float *_Nonnull Y, int64_t ldy, const float *_Nonnull v,
+                            float *_Nonnull out);
+
+/// `steps` iterations of conjugate gradient on A x = b (A and b as in `als_solve_cholesky_row`,
+/// G full symmetric), warm-started from the x passed in, which is overwritten.
+als_status_t als_solve_cg_row(int32_t k, const float *_Nonnull G, float gscale,
+                              const float *_Nonnull reg, float regScale, int64_t n,
+                              const int32_t *_Nonnull idx, const float *_Nonnull d,
+                              const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                              int32_t steps, float *_Nonnull x, float *_Nonnull scratch);
+
+/// The data part of one row's loss, in Double:
+///   gscale·xᵀGx + Σ_j [ c[j]·(p[j] − s_j)² − w[j]·s_j² ],   s_j = xᵀy_j.
+/// That is Σ over the row's observed cells of c(p − s)² plus Σ over its missing cells of w s²,
+/// without visiting a missing cell (the Gram holds Σ over all cells). G is full symmetric.
+als_status_t als_row_loss(int32_t k, const float *_Nullable G, float gscale, int64_t n,
+                          const int32_t *_Nonnull idx, const float *_Nonnull c,
+                          const float *_Nonnull p, const float *_Nonnull w,
+                          const float *_Nonnull Y, int64_t ldy, const float *_Nonnull x,
+                          double *_Nonnull out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,65 @@
+/// Every failure SwiftALS reports. One public enum, one documented case per failure, and each
+/// message says how to fix the problem.
+public enum ALSError: Error, Equatable, Sendable {
+    /// A line of an input file could not be read. `line` and `column` are 1-based; `column` is 0
+    /// when the problem concerns the whole line (wrong field count, for example).
+    case malformedLine(file: String, line: Int, column: Int, text: String, reason: String)
+    /// The input held no interactions at all.
+    case emptyInput(file: String)
+    /// The input's format could not be recognised from its content.
+    case unknownFormat(file: String, reason: String)
+    /// A file could not be opened, read or written.
+    case io(path: String, reason: String)
+    /// Two triplets named the same (user, item) cell and the duplicate policy is `.error`.
+    case duplicateEntry(user: String, item: String, line: Int)
+    /// A sparse structure broke one of its documented invariants (see `CompressedMatrix`).
+    case invariantViolation(String)
+    /// A configuration value is out of range; `fix` says which flag or property to change.
+    case invalidConfiguration(parameter: String, reason: String)
+    /// A row's normal equations are not positive definite (λ = 0 on a rank-deficient row, say).
+    case notPositiveDefinite(side: String, row: Int)
+    /// Training produced NaN or infinite factors or loss.
+    case nonFinite(side: String, iteration: Int)
+    /// A C kernel or library call returned an unexpected status.
+    case kernelFailure(function: String, status: Int32)
+    /// A binary file (cache or model) is truncated, corrupt, of another version or endianness.
+    case corruptFile(path: String, reason: String)
+    /// An external user or item id that the model or matrix does not know.
+    case unknownID(kind: String, id: String)
+    /// Arrays passed together do not have matching shapes.
+    case shapeMismatch(String)
+}
+
+extension ALSError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .malformedLine(file, line, column, text, reason):
+            let where_ = column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)"
+            return "\(where_): \(reason) (text: \"\(text)\"). Fix the line, or pass --skip-invalid to skip and count such lines."
+        case let .emptyInput(file):
+            return "\(file): no interactions found. Check the path and the --format, --delimiter and column options."
+        case let .unknownFormat(file, reason):
+            return "\(file): unknown format (\(reason)). Pass --format explicitly (movielens-100k, movielens-dat, csv, delimited, adjacency, mtx, cache)."
+        case let .io(path, reason):
+            return "\(path): \(reason). Check that the path exists and is readable (or writable)."
+        case let .duplicateEntry(user, item, line):
+            return "duplicate interaction for user \(user), item \(item) (line \(line)). Choose a duplicate policy: --duplicates sum|last|max."
+        case let .invariantViolation(detail):
+            return "sparse invariant violated: \(detail). This is a bug in SwiftALS; please report it."
+        case let .invalidConfiguration(parameter, reason):
+            return "invalid \(parameter): \(reason)."
+        case let .notPositiveDefinite(side, row):
+            return "the normal equations of \(side) \(row) are not positive definite. Increase --regularization (λ > 0 makes every system solvable)."
+        case let .nonFinite(side, iteration):
+            return "training diverged: non-finite \(side) factors at iteration \(iteration). Increase --regularization or lower --alpha."
+        case let .kernelFailure(function, status):
+            return "\(function) failed with status \(status). This is a bug in SwiftALS; please report it."
+        case let .corruptFile(path, reason):
+            return "\(path): \(reason). Regenerate the file with the current version of als."
+        case let .unknownID(kind, id):
+            return "unknown \(kind) id \"\(id)\". Use an id present in the training data (or fold the \(kind) in first)."
+        case let .shapeMismatch(detail):
+            return "shape mismatch: \(detail)."
+        }
+    }
+}

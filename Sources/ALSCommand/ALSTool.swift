@@ -1,0 +1,17 @@
+import ALS
+import ArgumentParser
+
+/// The `als` command: a root command whose subcommands do the work.
+///
+/// Each subcommand lives in its own file (`Sources/ALSCommand/<Name>Command.swift`) and is
+/// registered in the list below.
+@main
+struct ALSTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "als",
+        abstract: "Sparse-first Alternating Least Squares recommender engine.",
+        version: "0.1.0",
+        subcommands: [
+        ]
+    )
+}
