@@ -11,10 +11,17 @@
 ALS_DISPATCH
 als_status_t als_cholesky_solve(int32_t k, float *A, int32_t lda, float *x) {
     if (k < 1 || k > ALS_MAX_FACTORS || lda < k) return ALS_INVALID_ARGUMENT;
+    // A pivot is rejected when it is ≤ 0, not finite, or lost in rounding: smaller than
+    // 16·ε·(its original diagonal entry), the size of the cancellation error of the updates that
+    // produced it. Such a system is singular to working precision (λ = 0 on a rank-deficient
+    // row, say), and a solve would return noise instead of an error. The original diagonal of
+    // row i is kept in A[i][0], which is in the unused strictly lower triangle for i ≥ 1.
+    for (int32_t i = 1; i < k; i++) A[(int64_t)i * lda] = A[(int64_t)i * lda + i];
     for (int32_t i = 0; i < k; i++) {
         float *ri = A + (int64_t)i * lda;
         float piv = ri[i];
-        if (!(piv > 0) || !isfinite(piv)) return ALS_NOT_POSITIVE_DEFINITE;
+        float orig = i == 0 ? piv : ri[0];
+        if (!(piv > 16.0f * 1.1920929e-7f * orig) || !isfinite(piv)) return ALS_NOT_POSITIVE_DEFINITE;
         float u = sqrtf(piv);
         ri[i] = u;
         float inv = 1.0f / u;

@@ -1,18 +1,8 @@
 import Testing
 @testable import ALS
 
-/// A small seeded generator for property tests (SplitMix64), so failures reproduce.
-struct TestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Tests use the engine's own seeded generator, so failures reproduce.
+typealias TestRNG = _SplitMix64
 
 func randomTriplets(users: Int, items: Int, count: Int, seed: UInt64, timestamps: Bool = false) -> Triplets {
     var rng = TestRNG(seed: seed)

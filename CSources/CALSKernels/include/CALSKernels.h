@@ -57,7 +57,9 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *_Nonnull idx,
 
 /// In-place Cholesky factorisation A = UᵀU of the upper triangle of the k×k row-major A,
 /// then the solve of A x = b (x holds b on entry and the solution on return).
-/// Returns ALS_NOT_POSITIVE_DEFINITE when a pivot is ≤ 0 or not finite.
+/// Returns ALS_NOT_POSITIVE_DEFINITE when a pivot is ≤ 0, not finite, or below 16·ε times its
+/// original diagonal entry (singular to working precision). The strictly lower triangle is used
+/// as scratch.
 als_status_t als_cholesky_solve(int32_t k, float *_Nonnull A, int32_t lda, float *_Nonnull x);
 
 /// One row of exact ALS: A = gscale·G + diag(regScale·reg) + Σ d·y yᵀ, b = Σ t·y, then

@@ -1,0 +1,126 @@
+internal import CALSKernels
+
+/// One half-step of weighted ALS: solve every row of `matrix` (its outer dimension) against the
+/// fixed factors, each row's system being
+///
+///     A = gscale_row·G + diag(regScale_row·reg) + Σ_j (c_j − w_j)·y_j y_jᵀ,   b = Σ_j c_j p_j y_j
+///
+/// where G = Σ_i w_i y_i y_iᵀ was computed once for the half-step (see `_Gram`). No dense
+/// users×items matrix and no allocation per row: each worker owns its scratch.
+internal struct _HalfStep {
+    /// Unknowns per row (k, or k + 1 with a bias column).
+    var dims: Int
+    var matrix: CompressedMatrix
+    /// Fixed side, `fixedRows × dims` row-major.
+    var fixed: UnsafePointer<Float>
+    /// dims × dims, full symmetric (both triangles), or all zeros when w = 0.
+    var gram: UnsafePointer<Float>
+    /// Gram multiplier for every row, or per row (implicit item half-step: w_item).
+    var gramScale: Float
+    var rowGramScale: UnsafePointer<Float>?
+    /// Per-dimension λ (the bias dimension may differ).
+    var reg: UnsafePointer<Float>
+    /// Per-row λ multiplier (frequency-scaled regularisation), nil = 1.
+    var rowRegScale: UnsafePointer<Float>?
+    var rule: _EntryRule
+    /// "user" or "item", for error messages.
+    var side: String
+
+    private var maxRow: Int {
+        var m = 0
+        for r in 0 ..< matrix.outerCount { m = max(m, matrix.count(of: r)) }
+        return m
+    }
+
+    /// Per-worker scratch: five per-entry arrays plus the kernel's own scratch.
+    private struct Scratch {
+        let buffer: UnsafeMutablePointer<Float>
+        let rowCapacity: Int
+        init(rowCapacity: Int, kernelFloats: Int) {
+            self.rowCapacity = rowCapacity
+            buffer = .allocate(capacity: 5 * rowCapacity + kernelFloats)
+        }
+        var c: UnsafeMutablePointer<Float> { buffer }
+        var p: UnsafeMutablePointer<Float> { buffer + rowCapacity }
+        var w: UnsafeMutablePointer<Float> { buffer + 2 * rowCapacity }
+        var d: UnsafeMutablePointer<Float> { buffer + 3 * rowCapacity }
+        var t: UnsafeMutablePointer<Float> { buffer + 4 * rowCapacity }
+        var kernel: UnsafeMutablePointer<Float> { buffer + 5 * rowCapacity }
+    }
+
+    private func withScratch<R>(threads: Int, kernelFloats: Int, _ body: ([Scratch]) throws -> R) rethrows -> R {
+        let cap = max(1, maxRow)
+        let scratch = (0 ..< threads).map { _ in Scratch(rowCapacity: cap, kernelFloats: kernelFloats) }
+        defer { for s in scratch { s.buffer.deallocate() } }
+        return try body(scratch)
+    }
+
+    /// Solves every row into `X` (rows × dims, row-major). With CG, `X` holds the warm start.
+    func solve(into X: UnsafeMutablePointer<Float>, solver: ALSConfiguration.Solver, cgSteps: Int,
+               threads: Int) throws {
+        let k = Int32(dims)
+        let kernelFloats = Int(solver == .cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k))
+        try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
+            try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
+                try matrix.innerIndices.withUnsafeBufferPointer { Ai in
+                    try matrix.values.withUnsafeBufferPointer { Ax in
+                        try _parallelFor(count: matrix.outerCount, threads: threads, chunk: 64) { rows, worker in
+                            let s = scratch[worker]
+                            for row in rows {
+                                let lo = Int(Ap[row]), hi = Int(Ap[row + 1])
+                                rule.fill(row: row, range: lo ..< hi, inner: Ai.baseAddress!, values: Ax.baseAddress!,
+                                          c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
+                                let gs = rowGramScale?[row] ?? gramScale
+                                let rs = rowRegScale?[row] ?? 1
+                                let x = X + row * dims
+                                let idx = Ai.baseAddress! + lo
+                                let status: als_status_t
+                                switch solver {
+                                case .cholesky:
+                                    status = als_solve_cholesky_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
+                                                                    fixed, Int64(dims), x, s.kernel)
+                                case .cg:
+                                    status = als_solve_cg_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
+                                                              fixed, Int64(dims), Int32(cgSteps), x, s.kernel)
+                                }
+                                try _check(status.rawValue, "als_solve_row", side: side, row: row)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The data term of the loss summed over rows, in Double: Σ_observed c (p − s)² + Σ_missing w s².
+    /// Per-row results are summed in row order, so the figure does not depend on `threads`.
+    func dataLoss(_ X: UnsafePointer<Float>, threads: Int) throws -> Double {
+        var perRow = [Double](repeating: 0, count: matrix.outerCount)
+        try withScratch(threads: threads, kernelFloats: 0) { scratch in
+            try perRow.withUnsafeMutableBufferPointer { out in
+                let out = out.baseAddress!
+                try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
+                    try matrix.innerIndices.withUnsafeBufferPointer { Ai in
+                        try matrix.values.withUnsafeBufferPointer { Ax in
+                            try _parallelFor(count: matrix.outerCount, threads: threads, chunk: 256) { rows, worker in
+                                let s = scratch[worker]
+                                for row in rows {
+                                    let lo = Int(Ap[row]), hi = Int(Ap[row + 1])
+                                    rule.fill(row: row, range: lo ..< hi, inner: Ai.baseAddress!, values: Ax.baseAddress!,
+                                              c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
+                                    let gs = rowGramScale?[row] ?? gramScale
+                                    let status = als_row_loss(Int32(dims), gram, gs, Int64(hi - lo), Ai.baseAddress! + lo,
+                                                              s.c, s.p, s.w, fixed, Int64(dims), X + row * dims, out + row)
+                                    try _check(status.rawValue, "als_row_loss", side: side, row: row)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var total = 0.0
+        for v in perRow { total += v }
+        return total
+    }
+}

@@ -1,0 +1,251 @@
+/// The mutable state of one training run: both factor matrices (with a bias column in explicit
+/// mode with biases) and everything derived once from the data (weights, λ multipliers).
+///
+/// Layout: `U` is users × dims and `V` is items × dims, row-major, where dims = k, or k + 1 with
+/// biases (column k holds the bias). A half-step needs the fixed side as [factors, 1] with the
+/// fixed side's biases as target offsets, so that x·[y, 1] = xᵀy + b_u; `fixedSide` builds that
+/// copy once per half-step (O(rows·k), negligible next to the solve).
+internal struct _TrainingState {
+    let config: ALSConfiguration
+    let data: InteractionMatrix
+    let k: Int
+    let dims: Int
+    let threads: Int
+    let mean: Float
+    var U: [Float]
+    var V: [Float]
+    /// Per-dimension λ (factor dimensions, then the bias dimension).
+    let reg: [Float]
+    let userRegScale: [Float]?
+    let itemRegScale: [Float]?
+    /// WALS per-item confidence.
+    let walsItemWeight: [Float]?
+    /// Implicit per-item missing weight (nil = uniform 1).
+    let missingWeight: [Float]?
+
+    var hasBias: Bool { config.mode == .explicit && config.biases }
+
+    init(configuration config: ALSConfiguration, data: InteractionMatrix) throws {
+        self.config = config
+        self.data = data
+        k = config.factors
+        dims = config.mode == .explicit && config.biases ? config.factors + 1 : config.factors
+        threads = _resolvedThreads(config.threads)
+        if config.mode == .explicit && config.globalMean && data.nonZeros > 0 {
+            var s = 0.0
+            for v in data.byUser.values { s += Double(v) }
+            mean = Float(s / Double(data.nonZeros))
+        } else {
+            mean = 0
+        }
+        if config.mode == .implicit {
+            for v in data.byUser.values where !(v >= 0) || !v.isFinite {
+                throw ALSError.invalidConfiguration(
+                    parameter: "mode", reason: "implicit feedback needs values ≥ 0 (found \(v)); use --mode explicit for signed ratings")
+            }
+        }
+        var r = [Float](repeating: config.regularization, count: dims)
+        if dims > k { r[k] = config.biasRegularization ?? config.regularization }
+        reg = r
+        let userCounts = (0 ..< data.users).map { data.byUser.count(of: $0) }
+        let itemCounts = (0 ..< data.items).map { data.byItem.count(of: $0) }
+        if config.regularizationExponent != 0 {
+            userRegScale = userCounts.map {
+                ALSWeights.regularizationScale(count: $0, universe: data.items, alpha0: config.regularizationAlpha0,
+                                               exponent: config.regularizationExponent)
+            }
+            itemRegScale = itemCounts.map {
+                ALSWeights.regularizationScale(count: $0, universe: data.users, alpha0: config.regularizationAlpha0,
+                                               exponent: config.regularizationExponent)
+            }
+        } else {
+            userRegScale = nil
+            itemRegScale = nil
+        }
+        walsItemWeight = config.mode == .weighted && data.byUser.weights == nil
+            ? itemCounts.map { ALSWeights.wals(count: $0, config.walsWeighting) } : nil
+        missingWeight = config.mode == .implicit && config.missingWeightExponent != 0
+            ? ALSWeights.missingWeights(counts: itemCounts, exponent: config.missingWeightExponent,
+                                        total: config.missingWeightTotal) : nil
+        // Seeded initialisation, generated sequentially: identical whatever the thread count.
+        let scale = config.initScale
+            ?? ((config.mode == .implicit || config.mode == .dense) ? 0.01 : 0.1 / Float(config.factors).squareRoot())
+        var rng = _SplitMix64(seed: config.seed)
+        U = [Float](repeating: 0, count: data.users * dims)
+        V = [Float](repeating: 0, count: data.items * dims)
+        for row in 0 ..< data.users { for d in 0 ..< k { U[row * dims + d] = scale * rng.nextGaussian() } }
+        for row in 0 ..< data.items { for d in 0 ..< k { V[row * dims + d] = scale * rng.nextGaussian() } }
+    }
+
+    /// The fixed side for a half-step: [factors, 1] and the bias offsets, or the factors as is.
+    private func fixedSide(_ F: [Float], rows: Int) -> (fixed: [Float], offsets: [Float]?) {
+        guard hasBias else { return (F, nil) }
+        var copy = F
+        var offsets = [Float](repeating: 0, count: rows)
+        for r in 0 ..< rows {
+            offsets[r] = F[r * dims + k]
+            copy[r * dims + k] = 1
+        }
+        return (copy, offsets)
+    }
+
+    private func rule(fixedIsItem: Bool, offsets: UnsafePointer<Float>?, walsWeight: UnsafePointer<Float>?,
+                      entryWeights: UnsafePointer<Float>?, missing: UnsafePointer<Float>?) -> _EntryRule {
+        let kind: _EntryRule.Kind
+        switch config.mode {
+        case .explicit: kind = .explicit
+        case .dense: kind = .dense
+        case .weighted: kind = .weighted
+        case .implicit: kind = .implicit
+        }
+        return _EntryRule(kind: kind, fixedIsItem: fixedIsItem, mean: mean, offsets: offsets,
+                          itemWeight: walsWeight, entryWeights: entryWeights, missingWeight: missing,
+                          confidence: config.confidence, alpha: config.alpha, epsilon: config.confidenceEpsilon)
+    }
+
+    /// Whether the mode has missing-cell weight (a Gram term) at all.
+    private var usesGram: Bool { config.mode == .dense || config.mode == .implicit }
+
+    /// Runs `body` with one half-step's problem: rows = users and fixed = items when
+    /// `users` is true, else rows = items and fixed = users. The implicit item half-step scales
+    /// the users' Gram per item by w_item; the user half-step folds w_i into its Gram.
+    private func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
+        let (fixedRows, matrix) = users ? (data.items, data.byUser) : (data.users, data.byItem)
+        let (fixed, offsets) = fixedSide(users ? V : U, rows: fixedRows)
+        let rowRegScale = users ? userRegScale : itemRegScale
+        return try fixed.withUnsafeBufferPointer { F in
+            let G = !usesGram ? [Float](repeating: 0, count: dims * dims)
+                : users ? missingWeight.withOptionalPointer { _gram(rows: fixedRows, dims: dims, fixed: F.baseAddress!, weights: $0) }
+                : _gram(rows: fixedRows, dims: dims, fixed: F.baseAddress!, weights: nil)
+            return try G.withUnsafeBufferPointer { G in
+                try reg.withUnsafeBufferPointer { reg in
+                    try offsets.withOptionalPointer { off in
+                        try walsItemWeight.withOptionalPointer { wals in
+                            try matrix.weights.withOptionalPointer { ew in
+                                try missingWeight.withOptionalPointer { mw in
+                                    try rowRegScale.withOptionalPointer { rs in
+                                        try body(_HalfStep(
+                                            dims: dims, matrix: matrix, fixed: F.baseAddress!, gram: G.baseAddress!,
+                                            gramScale: usesGram ? 1 : 0, rowGramScale: users ? nil : mw,
+                                            reg: reg.baseAddress!, rowRegScale: rs,
+                                            rule: rule(fixedIsItem: users, offsets: off, walsWeight: wals, entryWeights: ew, missing: mw),
+                                            side: users ? "user" : "item"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Solves for [x_u (, b_u)] given the items.
+    mutating func userHalfStep(iteration: Int) throws {
+        var X = U
+        try withProblem(users: true) { step in
+            try X.withUnsafeMutableBufferPointer { X in
+                try step.solve(into: X.baseAddress!, solver: config.solver, cgSteps: config.cgSteps, threads: threads)
+            }
+        }
+        if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
+        try Self.checkFinite(X, side: "user", iteration: iteration)
+        U = X
+    }
+
+    /// Solves for [y_i (, b_i)] given the users.
+    mutating func itemHalfStep(iteration: Int) throws {
+        var Y = V
+        try withProblem(users: false) { step in
+            try Y.withUnsafeMutableBufferPointer { Y in
+                try step.solve(into: Y.baseAddress!, solver: config.solver, cgSteps: config.cgSteps, threads: threads)
+            }
+        }
+        try Self.checkFinite(Y, side: "item", iteration: iteration)
+        V = Y
+    }
+
+    private static func checkFinite(_ a: [Float], side: String, iteration: Int) throws {
+        for v in a where !v.isFinite { throw ALSError.nonFinite(side: side, iteration: iteration) }
+    }
+
+    /// The exact objective: the data term through the user half-step's Gram (so missing cells are
+    /// never visited) plus Σ λ_row‖row‖² over both sides.
+    func loss() throws -> Double {
+        let data = try withProblem(users: true) { step in
+            try U.withUnsafeBufferPointer { try step.dataLoss($0.baseAddress!, threads: threads) }
+        }
+        return data + penalty(U, rows: self.data.users, scale: userRegScale)
+            + penalty(V, rows: self.data.items, scale: itemRegScale)
+    }
+
+    private func penalty(_ F: [Float], rows: Int, scale: [Float]?) -> Double {
+        var total = 0.0
+        for r in 0 ..< rows {
+            var s = 0.0
+            for d in 0 ..< dims { let v = Double(F[r * dims + d]); s += Double(reg[d]) * v * v }
+            total += s * Double(scale?[r] ?? 1)
+        }
+        return total
+    }
+
+    /// The trained model, splitting the bias column off.
+    func model(lossHistory: [Double]) throws -> ALSModel {
+        func split(_ F: [Float], rows: Int) -> ([Float], [Float]) {
+            guard hasBias else { return (F, []) }
+            var f = [Float](repeating: 0, count: rows * k)
+            var b = [Float](repeating: 0, count: rows)
+            for r in 0 ..< rows {
+                for d in 0 ..< k { f[r * k + d] = F[r * dims + d] }
+                b[r] = F[r * dims + k]
+            }
+            return (f, b)
+        }
+        let (uf, ub) = split(U, rows: data.users)
+        let (vf, vb) = split(V, rows: data.items)
+        return try ALSModel(factors: k, userFactors: uf, itemFactors: vf, userBiases: ub, itemBiases: vb,
+                            globalMean: mean, userIDs: data.userIDs, itemIDs: data.itemIDs,
+                            configuration: config, lossHistory: lossHistory)
+    }
+
+    /// The raw augmented factors (for tests comparing half-steps against the reference).
+    var rawUsers: [Float] { U }
+    var rawItems: [Float] { V }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Calls `body` with a pointer to the array's storage, or nil.
+    @inline(__always)
+    func withOptionalPointer<R>(_ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+        switch self {
+        case .none: return try body(nil)
+        case .some(let a): return try a.withUnsafeBufferPointer { try body($0.baseAddress) }
+        }
+    }
+}
+
+/// SplitMix64: a tiny, fast, well-mixed seeded generator (Steele et al.), so a seed gives the
+/// same factors on every platform and thread count.
+internal struct _SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// A standard normal sample (Box–Muller).
+    mutating func nextGaussian() -> Float {
+        let u1 = max(Double(next() >> 11) * 0x1.0p-53, 1e-300)
+        let u2 = Double(next() >> 11) * 0x1.0p-53
+        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+#endif
