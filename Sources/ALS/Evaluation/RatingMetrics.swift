@@ -1,0 +1,83 @@
+/// Rating-prediction error over a test set (METRICS.md, "Rating prediction"):
+/// `rmse = sqrt(mean (r − r̂)²)` and `mae = mean |r − r̂|`, accumulated in Double.
+public struct RatingMetrics: Sendable, Equatable {
+    public let rmse: Double
+    public let mae: Double
+    /// Number of test ratings scored.
+    public let count: Int
+
+    /// RMSE of `predictions` against `truths` (same order). NaN when both are empty.
+    public static func rmse(predictions: [Float], truths: [Float]) throws -> Double {
+        try check(predictions, truths)
+        var sum = 0.0
+        for (p, t) in zip(predictions, truths) { sum += (Double(t) - Double(p)) * (Double(t) - Double(p)) }
+        return (sum / Double(truths.count)).squareRoot()
+    }
+
+    /// MAE of `predictions` against `truths` (same order). NaN when both are empty.
+    public static func mae(predictions: [Float], truths: [Float]) throws -> Double {
+        try check(predictions, truths)
+        var sum = 0.0
+        for (p, t) in zip(predictions, truths) { sum += abs(Double(t) - Double(p)) }
+        return sum / Double(truths.count)
+    }
+
+    /// For ±1 preferences: the fraction of cells where `sign(prediction) == sign(truth)`, with
+    /// sign taking the values −1, 0 and +1 (so a prediction of exactly 0 matches only a truth of
+    /// 0). NaN when both are empty.
+    public static func signAccuracy(predictions: [Float], truths: [Float]) throws -> Double {
+        try check(predictions, truths)
+        func sign(_ x: Float) -> Int { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+        let agree = zip(predictions, truths).filter { sign($0) == sign($1) }.count
+        return Double(agree) / Double(truths.count)
+    }
+
+    static func check(_ predictions: [Float], _ truths: [Float]) throws {
+        guard predictions.count == truths.count else {
+            throw ALSError.shapeMismatch("\(predictions.count) predictions for \(truths.count) truths; pass one prediction per test rating, in the same order")
+        }
+    }
+}
+
+/// RMSE and MAE of `predict(user, item)` over every entry of `test`. The fallback for users or
+/// items unseen in train is the predictor's business (METRICS.md: the model's baseline, i.e. the
+/// global mean plus whatever bias is known); the rating baselines here already do it.
+public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ item: Int) throws -> Float) rethrows -> RatingMetrics {
+    var predictions = [Float](), truths = [Float]()
+    predictions.reserveCapacity(test.nonZeros)
+    truths.reserveCapacity(test.nonZeros)
+    for u in 0 ..< test.users {
+        for p in test.byUser.range(of: u) {
+            predictions.append(try predict(u, Int(test.byUser.innerIndices[p])))
+            truths.append(test.byUser.values[p])
+        }
+    }
+    // Cannot throw: the two arrays have the same count by construction.
+    return RatingMetrics(
+        rmse: try! RatingMetrics.rmse(predictions: predictions, truths: truths),
+        mae: try! RatingMetrics.mae(predictions: predictions, truths: truths), count: truths.count)
+}
+
+/// RMSE and MAE of a `RatingPredictor` (a rating baseline, say) over `test`.
+public func evaluateRatings(test: InteractionMatrix, predictor: some RatingPredictor) -> RatingMetrics {
+    evaluateRatings(test: test) { predictor.predict(user: $0, item: $1) }
+}
+
+/// RMSE and MAE of an `ALSModel` trained on `train`, with METRICS.md's fallback applied here
+/// rather than trusted to the trainer: a seen (user, item) pair gets `model.score(user:item:)`;
+/// when the user or the item has no train interaction, the factors are dropped and only the
+/// known terms remain (`globalMean + itemBias` for an unseen user, the global mean alone when
+/// neither is known).
+public func evaluateRatings(model: ALSModel, train: InteractionMatrix, test: InteractionMatrix) throws -> RatingMetrics {
+    guard model.users == train.users, model.items == train.items,
+          test.users == train.users, test.items == train.items else {
+        throw ALSError.shapeMismatch(
+            "model \(model.users)×\(model.items), train \(train.users)×\(train.items), test \(test.users)×\(test.items); evaluate the model on the split it was trained on")
+    }
+    return evaluateRatings(test: test) { u, i in
+        let userSeen = train.byUser.count(of: u) > 0, itemSeen = train.byItem.count(of: i) > 0
+        if userSeen, itemSeen { return model.score(user: u, item: i) }
+        guard model.hasBiases else { return model.globalMean }
+        return model.globalMean + (userSeen ? model.userBiases[u] : 0) + (itemSeen ? model.itemBiases[i] : 0)
+    }
+}
