@@ -5,10 +5,15 @@
 public struct ALSModel: Sendable {
     /// Number of latent factors k (each row of `userFactors`/`itemFactors` has k floats).
     public let factors: Int
-    /// users × k, row-major.
-    public let userFactors: [Float]
-    /// items × k, row-major.
-    public let itemFactors: [Float]
+    /// users × k, row-major. A model loaded with `ALSModel.load(from:)` keeps its factors in the
+    /// mapped file: the first read of this property copies them into an array (once; the copy is
+    /// cached). `withUserFactors` reads them without copying.
+    public var userFactors: [Float] { _userFactors.array }
+    /// items × k, row-major. Loaded models copy on first read, as `userFactors`;
+    /// `withItemFactors` reads without copying.
+    public var itemFactors: [Float] { _itemFactors.array }
+    internal let _userFactors: _FactorStorage
+    internal let _itemFactors: _FactorStorage
     /// Per-user bias (explicit mode with biases), else empty.
     public let userBiases: [Float]
     /// Per-item bias (explicit mode with biases), else empty.
@@ -20,6 +25,8 @@ public struct ALSModel: Sendable {
     public let configuration: ALSConfiguration
     /// Training metadata: one entry per completed iteration.
     public let lossHistory: [Double]
+    /// Norms and bounds that serving computes once (see `_ServingCache`).
+    internal let _cache = _ServingCache()
 
     public var users: Int { userIDs.count }
     public var items: Int { itemIDs.count }
@@ -27,6 +34,16 @@ public struct ALSModel: Sendable {
     public init(factors: Int, userFactors: [Float], itemFactors: [Float], userBiases: [Float] = [],
                 itemBiases: [Float] = [], globalMean: Float = 0, userIDs: IDMap, itemIDs: IDMap,
                 configuration: ALSConfiguration, lossHistory: [Double] = []) throws {
+        try self.init(factors: factors, userStorage: .array(userFactors), itemStorage: .array(itemFactors),
+                      userBiases: userBiases, itemBiases: itemBiases, globalMean: globalMean,
+                      userIDs: userIDs, itemIDs: itemIDs, configuration: configuration,
+                      lossHistory: lossHistory)
+    }
+
+    /// The designated initializer over either storage (arrays, or ranges of a mapped file).
+    internal init(factors: Int, userStorage userFactors: _FactorStorage, itemStorage itemFactors: _FactorStorage,
+                  userBiases: [Float], itemBiases: [Float], globalMean: Float, userIDs: IDMap, itemIDs: IDMap,
+                  configuration: ALSConfiguration, lossHistory: [Double]) throws {
         guard userFactors.count == userIDs.count * factors, itemFactors.count == itemIDs.count * factors else {
             throw ALSError.shapeMismatch("factor arrays do not match \(userIDs.count) users, \(itemIDs.count) items, k = \(factors)")
         }
@@ -35,8 +52,8 @@ public struct ALSModel: Sendable {
             throw ALSError.shapeMismatch("bias arrays do not match the id maps")
         }
         self.factors = factors
-        self.userFactors = userFactors
-        self.itemFactors = itemFactors
+        self._userFactors = userFactors
+        self._itemFactors = itemFactors
         self.userBiases = userBiases
         self.itemBiases = itemBiases
         self.globalMean = globalMean
@@ -50,15 +67,14 @@ public struct ALSModel: Sendable {
     public var hasBiases: Bool { !userBiases.isEmpty }
 
     /// The predicted score of dense user `u` for dense item `i`.
+    ///
+    /// This is the canonical score: `recommend` returns exactly these values (see
+    /// `ALSModel+Recommend.swift`), so the expression and its order of operations are fixed.
     public func score(user u: Int, item i: Int) -> Float {
-        var s: Float = 0
         let k = factors
-        userFactors.withUnsafeBufferPointer { X in
-            itemFactors.withUnsafeBufferPointer { Y in
-                for f in 0 ..< k { s += X[u * k + f] * Y[i * k + f] }
-            }
+        let dot = _userFactors.withUnsafeBufferPointer { X in
+            _itemFactors.withUnsafeBufferPointer { Y in _dot(X, u * k, Y, i * k, k) }
         }
-        if hasBiases { s += globalMean + userBiases[u] + itemBiases[i] } else { s += globalMean }
-        return s
+        return dot + _offset(user: u, item: i)
     }
 }

@@ -1,0 +1,164 @@
+/// One ranked result: a dense index (an item, or a user for `similarUsers`) and its score.
+public struct Scored: Sendable, Hashable {
+    public var index: Int
+    public var score: Float
+
+    public init(index: Int, score: Float) {
+        self.index = index
+        self.score = score
+    }
+}
+
+/// One ranked result named by its external id (as in the data file).
+public struct ScoredID: Sendable, Hashable {
+    public var id: String
+    public var score: Float
+
+    public init(id: String, score: Float) {
+        self.id = id
+        self.score = score
+    }
+}
+
+/// The items a user has already interacted with, which `recommend` leaves out.
+public enum SeenItems: Sendable {
+    /// Leave nothing out.
+    case nothing
+    /// Leave out the user's row of this matrix, normally the training data. Its item dimension
+    /// must be the model's.
+    case interactions(InteractionMatrix)
+    /// Leave out these dense item indices.
+    case items([Int])
+    /// Leave out these external item ids.
+    case ids([String])
+}
+
+extension ALSModel {
+    /// The `k` items with the highest score for dense user `user`, best first: score is
+    /// `score(user:item:)` (dot product, plus global mean and biases when the model has them),
+    /// ties go to the lower item index.
+    ///
+    /// - Parameters:
+    ///   - excludeSeen: the items to leave out. There is deliberately no default: silently
+    ///     recommending training items back is the most common ALS evaluation bug, so callers
+    ///     say `.interactions(train)` or, knowingly, `.nothing`.
+    ///   - allow: when given, only these items are candidates (duplicates ignored).
+    ///   - deny: items never returned.
+    /// - Returns: `min(k, candidates)` results, where the candidates are the allowed items that
+    ///   are neither seen nor denied (items whose score is NaN are never returned).
+    /// - Throws: `ALSError.unknownID` for an index out of range, `ALSError.shapeMismatch` when
+    ///   the interaction matrix does not match the model, `ALSError.invalidConfiguration` for
+    ///   k < 0.
+    ///
+    /// Cost: one `sgemv` over all items and a heap of size k (no full sort); with an allow-list,
+    /// one dot product per allowed item instead.
+    public func recommend(user: Int, k: Int, excludeSeen: SeenItems, allow: [Int]? = nil,
+                          deny: [Int] = []) throws -> [Scored] {
+        try _checkIndex(user, .user)
+        let filter = try _ItemFilter(model: self, k: k, allow: allow, deny: deny)
+        return try _recommend(user: user, filter: filter, seen: _seenItems(excludeSeen, user: user))
+    }
+
+    /// `recommend(user:k:excludeSeen:allow:deny:)` by external ids: the user and the allow and
+    /// deny lists are ids of the model's `userIDs`/`itemIDs`, and results carry item ids.
+    ///
+    /// - Throws: `ALSError.unknownID` for an id the model does not know.
+    public func recommend(userID: String, k: Int, excludeSeen: SeenItems, allow: [String]? = nil,
+                          deny: [String] = []) throws -> [ScoredID] {
+        let user = try _index(of: userID, .user)
+        let results = try recommend(user: user, k: k, excludeSeen: excludeSeen,
+                                    allow: try allow.map { try _indices(of: $0, .item) },
+                                    deny: try _indices(of: deny, .item))
+        return _named(results, .item)
+    }
+
+    /// The single-user path once the inputs are checked; `seen` is ascending and unique.
+    internal func _recommend(user u: Int, filter: _ItemFilter, seen: [Int]) throws -> [Scored] {
+        let excluded = filter.excluded(adding: seen)
+        if let allowed = filter.allowed {
+            return _selectTopK(k: filter.k, candidates: _sortedDifference(allowed, excluded)) {
+                score(user: u, item: $0)
+            }
+        }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: items) { scores in
+            _approximateScores(user: u, into: scores)
+            return _selectRecommendations(user: u, k: filter.k, approximate: UnsafeBufferPointer(scores),
+                                          excluding: excluded)
+        }
+    }
+
+    /// The seen items of dense user `u`, ascending and unique, checked against the model.
+    internal func _seenItems(_ seen: SeenItems, user u: Int) throws -> [Int] {
+        switch seen {
+        case .nothing:
+            return []
+        case .interactions(let m):
+            try _checkSeenMatrix(m)
+            guard u < m.users else {
+                throw ALSError.shapeMismatch(
+                    "user \(u) has no row in the interaction matrix (\(m.users) users); pass .nothing or .items for users added after training")
+            }
+            return m.byUser.range(of: u).map { Int(m.byUser.innerIndices[$0]) }
+        case .items(let list):
+            for i in list { try _checkIndex(i, .item) }
+            return _sortedUnique(list)
+        case .ids(let ids):
+            return _sortedUnique(try _indices(of: ids, .item))
+        }
+    }
+
+    internal func _checkSeenMatrix(_ m: InteractionMatrix) throws {
+        guard m.items == items else {
+            throw ALSError.shapeMismatch(
+                "the interaction matrix has \(m.items) items, the model \(items); pass the matrix the model was trained on")
+        }
+    }
+
+    internal func _checkIndex(_ i: Int, _ side: _Side) throws {
+        guard i >= 0, i < count(side) else {
+            throw ALSError.unknownID(kind: side.name, id: "#\(i) (dense index; the model has \(count(side)) \(side.name)s)")
+        }
+    }
+
+    internal func _index(of id: String, _ side: _Side) throws -> Int {
+        guard let i = (side == .user ? userIDs : itemIDs).index(of: id) else {
+            throw ALSError.unknownID(kind: side.name, id: id)
+        }
+        return i
+    }
+
+    internal func _indices(of ids: [String], _ side: _Side) throws -> [Int] {
+        try ids.map { try _index(of: $0, side) }
+    }
+
+    internal func _named(_ results: [Scored], _ side: _Side) -> [ScoredID] {
+        let map = side == .user ? userIDs : itemIDs
+        return results.map { ScoredID(id: map.externalID($0.index), score: $0.score) }
+    }
+}
+
+/// The checked k, allow-list and deny-list of one query, resolved once and shared by every user
+/// of a batch.
+internal struct _ItemFilter: Sendable {
+    let k: Int
+    /// Ascending, unique; nil when every item is a candidate.
+    let allowed: [Int]?
+    /// Ascending, unique.
+    let denied: [Int]
+
+    /// Checks `k ≥ 0` and every index against `side` (items for recommend).
+    init(model: ALSModel, k: Int, allow: [Int]?, deny: [Int], side: _Side = .item) throws {
+        guard k >= 0 else {
+            throw ALSError.invalidConfiguration(parameter: "k", reason: "must be ≥ 0 (got \(k)); pass the number of results wanted")
+        }
+        for i in (allow ?? []) + deny { try model._checkIndex(i, side) }
+        self.k = k
+        self.allowed = allow.map(_sortedUnique)
+        self.denied = _sortedUnique(deny)
+    }
+
+    /// The denied items plus `more` (ascending, unique), ascending and unique.
+    func excluded(adding more: [Int]) -> [Int] {
+        more.isEmpty ? denied : denied.isEmpty ? more : _sortedUnique(denied + more)
+    }
+}

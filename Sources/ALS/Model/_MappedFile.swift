@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only (`mmap(PROT_READ, MAP_PRIVATE)`), unmapped when the last
+/// reference goes. Model files are written to a temporary name and renamed into place, so a
+/// mapping never sees its file change underneath it.
+///
+/// `@unchecked Sendable`: the mapping is read-only and immutable for the object's lifetime.
+internal final class _MappedFile: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let length: Int
+    let path: String
+
+    /// Maps `path`. Throws `ALSError.io` when it cannot be opened or mapped and
+    /// `ALSError.corruptFile` when it is empty (an empty file cannot be mapped).
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ALSError.io(path: path, reason: "cannot open (\(Self.errnoText()))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ALSError.io(path: path, reason: "cannot stat (\(Self.errnoText()))") }
+        let length = Int(info.st_size)
+        guard length > 0 else { throw ALSError.corruptFile(path: path, reason: "truncated: the file is empty") }
+        guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw ALSError.io(path: path, reason: "cannot map (\(Self.errnoText()))")
+        }
+        self.base = UnsafeRawPointer(p)
+        self.length = length
+        self.path = path
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}

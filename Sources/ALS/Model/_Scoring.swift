@@ -1,0 +1,163 @@
+/// Scoring and selection shared by `recommend`, its batch form and `similar…`.
+///
+/// Exactness. The fast paths score every candidate with BLAS (`sgemv`, or `sgemm` for a block of
+/// users), whose summation order is the library's business: two BLAS calls over the same rows can
+/// round differently (on OpenBLAS 0.3.21, row 0 of an m = 1 `sgemm` differs from the same row
+/// inside a larger block). So BLAS scores only pre-select. With the K-th best BLAS score τ, every
+/// candidate whose BLAS score is at least τ − ε is scored again with the canonical expression
+/// (`ALSModel.score(user:item:)`, or `_cosine`), and the final top-K is taken over those exact
+/// scores. ε bounds twice the difference of the two computations of one score, so no member of the
+/// exact top-K is missed: if item j had a BLAS score below τ − ε, the K items at or above τ would
+/// all have exact scores strictly above j's. Results, scores included, are therefore identical
+/// whichever path or block size computed them, at the cost of ~K canonical dot products.
+
+/// The canonical dot product Σ a[ai + f]·b[bi + f], accumulated in f order in Float with a
+/// separate multiply and add (no fused multiply-add), exactly as `ALSModel.score` always has.
+@inline(__always)
+internal func _dot(_ a: UnsafeBufferPointer<Float>, _ ai: Int, _ b: UnsafeBufferPointer<Float>, _ bi: Int, _ k: Int) -> Float {
+    var s: Float = 0
+    for f in 0 ..< k { s += a[ai + f] * b[bi + f] }
+    return s
+}
+
+/// γ(n) = n·u / (1 − n·u) with u = 2⁻²⁴: the classic bound on the relative error of an n-term
+/// Float dot product, |fl(xᵀy) − xᵀy| ≤ γ(n) Σ|x_f y_f|, valid for any summation order (Higham,
+/// "Accuracy and Stability of Numerical Algorithms", §3.1). Infinite when n·u ≥ 1.
+internal func _gamma(_ n: Int) -> Double {
+    let nu = Double(n) * 0x1p-24
+    return nu < 1 ? nu / (1 - nu) : .infinity
+}
+
+/// The pre-selection slack for scores bounded by `bound` in magnitude: twice the largest
+/// difference of two computations of a k-term dot plus two additions, with 1% to spare. Never
+/// NaN: a non-finite bound (non-finite factors) makes every candidate go to the exact pass.
+internal func _slack(k: Int, bound: Double) -> Float {
+    let e = 4 * _gamma(k + 4) * bound * 1.01
+    return e.isFinite ? Float(e).nextUp : .infinity
+}
+
+extension ALSModel {
+    /// The part of the canonical score that is not the dot product: `globalMean + b_u + b_i`
+    /// (added in that order) with biases, else `globalMean`.
+    @inline(__always)
+    internal func _offset(user u: Int, item i: Int) -> Float {
+        hasBiases ? globalMean + userBiases[u] + itemBiases[i] : globalMean
+    }
+
+    internal func storage(_ side: _Side) -> _FactorStorage { side == .user ? _userFactors : _itemFactors }
+
+    internal func count(_ side: _Side) -> Int { side == .user ? users : items }
+
+    /// ‖row‖₂ of one row, in Double.
+    internal func _rowNorm(_ side: _Side, _ r: Int) -> Double {
+        storage(side).withUnsafeBufferPointer { F in
+            var s = 0.0
+            for f in 0 ..< factors { let v = Double(F[r * factors + f]); s += v * v }
+            return s.squareRoot()
+        }
+    }
+
+    /// BLAS scores of user `u` against every item, offsets included (the pre-selection scores;
+    /// `scores` has `items` entries).
+    internal func _approximateScores(user u: Int, into scores: UnsafeMutableBufferPointer<Float>) {
+        guard items > 0 else { return }
+        let k = factors
+        if k == 0 {
+            scores.update(repeating: 0)
+        } else {
+            _userFactors.withUnsafeBufferPointer { X in
+                _itemFactors.withUnsafeBufferPointer { Y in
+                    _BLAS.gemv(n: items, k: k, a: Y.baseAddress!, lda: k, x: X.baseAddress! + u * k,
+                               y: scores.baseAddress!)
+                }
+            }
+        }
+        _addOffsets(user: u, to: scores)
+    }
+
+    /// Adds `_offset(user: u, item: i)` to every `scores[i]`.
+    internal func _addOffsets(user u: Int, to scores: UnsafeMutableBufferPointer<Float>) {
+        if hasBiases {
+            let ou = globalMean + userBiases[u]
+            itemBiases.withUnsafeBufferPointer { B in
+                for i in 0 ..< scores.count { scores[i] += ou + B[i] }
+            }
+        } else if globalMean != 0 {
+            for i in 0 ..< scores.count { scores[i] += globalMean }
+        }
+    }
+
+    /// ε of user `u`'s pre-selection: every score is at most ‖x_u‖·max‖y_i‖ + max|offset|.
+    internal func _recommendSlack(user u: Int) -> Float {
+        let maxItemNorm = Double(_cache.norms(.item, of: self).maximum)
+        var offsetBound = Double(abs(globalMean))
+        if hasBiases {
+            offsetBound = Double(abs(globalMean + userBiases[u])) + Double(_cache.maxAbsItemBias(of: self))
+        }
+        return _slack(k: factors, bound: _rowNorm(.user, u) * maxItemNorm + offsetBound)
+    }
+
+    /// The top-K of user `u` from pre-selection scores (see the note at the top of this file).
+    internal func _selectRecommendations(user u: Int, k: Int, approximate: UnsafeBufferPointer<Float>,
+                                         excluding excluded: [Int]) -> [Scored] {
+        _selectTopK(k: k, approximate: approximate, excluding: excluded, slack: _recommendSlack(user: u)) {
+            score(user: u, item: $0)
+        }
+    }
+}
+
+/// Calls `body(i)` for every i in `0 ..< count` that is not in `excluded` (ascending, unique).
+@inline(__always)
+internal func _forEachCandidate(_ count: Int, excluding excluded: [Int], _ body: (Int) -> Void) {
+    var e = 0
+    for i in 0 ..< count {
+        while e < excluded.count, excluded[e] < i { e += 1 }
+        if e < excluded.count, excluded[e] == i { continue }
+        body(i)
+    }
+}
+
+/// The exact top-K over `0 ..< approximate.count` minus `excluded`: pre-select on the
+/// approximate scores with slack `slack`, then rank the survivors by `exact`.
+internal func _selectTopK(k: Int, approximate: UnsafeBufferPointer<Float>, excluding excluded: [Int],
+                          slack: Float, exact: (Int) -> Float) -> [Scored] {
+    guard k > 0 else { return [] }
+    var first = _TopK(k: k)
+    _forEachCandidate(approximate.count, excluding: excluded) { first.offer(approximate[$0], $0) }
+    // With infinite slack (non-finite factors) every candidate is scored exactly; this also
+    // avoids ∞ − ∞ = NaN, which would admit nobody.
+    let cutoff = slack.isFinite ? (first.threshold - slack).nextDown : -Float.infinity
+    var final = _TopK(k: k)
+    _forEachCandidate(approximate.count, excluding: excluded) { i in
+        if approximate[i] >= cutoff { final.offer(exact(i), i) }
+    }
+    return final.sorted()
+}
+
+/// The exact top-K over an explicit candidate list (an allow-list), scoring each one exactly.
+internal func _selectTopK(k: Int, candidates: [Int], exact: (Int) -> Float) -> [Scored] {
+    var top = _TopK(k: k)
+    for i in candidates { top.offer(exact(i), i) }
+    return top.sorted()
+}
+
+/// Sorted, duplicate-free copy of `a`.
+internal func _sortedUnique(_ a: [Int]) -> [Int] {
+    let s = a.sorted()
+    var out: [Int] = []
+    out.reserveCapacity(s.count)
+    for v in s where out.last != v { out.append(v) }
+    return out
+}
+
+/// The elements of sorted-unique `a` that are not in sorted-unique `b`.
+internal func _sortedDifference(_ a: [Int], _ b: [Int]) -> [Int] {
+    var out: [Int] = []
+    var j = 0
+    for v in a {
+        while j < b.count, b[j] < v { j += 1 }
+        if j < b.count, b[j] == v { continue }
+        out.append(v)
+    }
+    return out
+}

@@ -1,0 +1,64 @@
+import Synchronization
+
+/// Values derived from a model's factors that serving needs again and again: the Euclidean norm
+/// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection)
+/// and the largest |item bias|. Computed on first use, then shared by every copy of the model.
+///
+/// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
+/// value sits behind its own mutex (the first caller computes it, others wait for it). A model
+/// made by `updating`/`appending` gets a fresh cache, so cached values never go stale.
+internal final class _ServingCache: Sendable {
+    /// The norms of one side's rows and their maximum.
+    struct RowNorms: Sendable {
+        /// ‖row‖₂ of every row, accumulated in Double and rounded once.
+        var norms: [Float]
+        var maximum: Float
+    }
+
+    private let userNorms = Mutex<RowNorms?>(nil)
+    private let itemNorms = Mutex<RowNorms?>(nil)
+    private let itemBiasBound = Mutex<Float?>(nil)
+
+    init() {}
+
+    func norms(_ side: _Side, of model: ALSModel) -> RowNorms {
+        let make = { Self.computeNorms(model.storage(side), rows: model.count(side), k: model.factors) }
+        return side == .user ? Self.value(userNorms, make) : Self.value(itemNorms, make)
+    }
+
+    /// max_i |itemBias[i]|, 0 without biases.
+    func maxAbsItemBias(of model: ALSModel) -> Float {
+        Self.value(itemBiasBound) { model.itemBiases.reduce(Float(0)) { max($0, abs($1)) } }
+    }
+
+    /// The value in `slot`, made by `make` on first use.
+    private static func value<T: Sendable>(_ slot: borrowing Mutex<T?>, _ make: () -> T) -> T {
+        slot.withLock { cached in
+            if let v = cached { return v }
+            let v = make()
+            cached = v
+            return v
+        }
+    }
+
+    private static func computeNorms(_ storage: _FactorStorage, rows: Int, k: Int) -> RowNorms {
+        var norms = [Float](repeating: 0, count: rows)
+        var maximum: Float = 0
+        storage.withUnsafeBufferPointer { F in
+            for r in 0 ..< rows {
+                var s = 0.0
+                for f in 0 ..< k { let v = Double(F[r * k + f]); s += v * v }
+                norms[r] = Float(s.squareRoot())
+                maximum = max(maximum, norms[r])
+            }
+        }
+        return RowNorms(norms: norms, maximum: maximum)
+    }
+}
+
+/// The two sides of a model: users (rows of `userFactors`) and items (rows of `itemFactors`).
+internal enum _Side: Sendable {
+    case user, item
+
+    var name: String { self == .user ? "user" : "item" }
+}
