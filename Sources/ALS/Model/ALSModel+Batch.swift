@@ -1,0 +1,153 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ALSModel {
+    /// `recommend(user:k:excludeSeen:allow:deny:)` for many users at once: `result[j]` is
+    /// exactly what the single-user call returns for `users[j]` (same items, same scores).
+    ///
+    /// Users are scored in blocks with one `sgemm` each (a block of users × all items, sized so
+    /// the score block stays near `scoreBlockBytes`, 4 MiB by default: in the L2/L3 caches
+    /// while the heap reads it), then each user's top-K is selected by the worker that scored
+    /// it. Blocks are spread over `threads` workers (0 = all cores) with
+    /// `DispatchQueue.concurrentPerform`; OpenBLAS runs single-threaded inside that region and
+    /// gets its previous thread count back afterwards.
+    ///
+    /// - Parameter excludeSeen: the interactions whose rows are left out (normally the training
+    ///   data), or nil to leave nothing out.
+    public func recommend(users: [Int], k: Int, excludeSeen: InteractionMatrix?, allow: [Int]? = nil,
+                          deny: [Int] = [], threads: Int = 0, scoreBlockBytes: Int = 4 << 20) throws -> [[Scored]] {
+        for u in users { try _checkIndex(u, .user) }
+        let filter = try _ItemFilter(model: self, k: k, allow: allow, deny: deny)
+        if let m = excludeSeen {
+            try _checkSeenMatrix(m)
+            if let u = users.first(where: { $0 >= m.users }) {
+                _ = try _seenItems(.interactions(m), user: u)  // throws the shape mismatch
+            }
+        }
+        let seen: @Sendable (Int) -> [Int] = { u in
+            guard let m = excludeSeen else { return [] }
+            return m.byUser.range(of: u).map { Int(m.byUser.innerIndices[$0]) }
+        }
+        var results = [[Scored]](repeating: [], count: users.count)
+        guard !users.isEmpty, filter.k > 0 else { return results }
+        let workers = threads > 0 ? threads : _onlineCores()
+        try results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            if filter.allowed != nil {
+                // An allow-list is scored directly, one dot product per allowed item.
+                try _parallelBlocks(count: users.count, block: 64, workers: workers) { range, _ in
+                    for j in range { out[j] = try _recommend(user: users[j], filter: filter, seen: seen(users[j])) }
+                }
+                return
+            }
+            let rows = Swift.max(1, Swift.min(256, scoreBlockBytes / Swift.max(1, 4 * items),
+                                              (users.count + workers - 1) / workers))
+            let scratch = (0 ..< workers).map { _ in _BatchScratch(rows: rows, k: factors, items: items) }
+            try _SingleThreadedBLAS.run {
+                try _parallelBlocks(count: users.count, block: rows, workers: workers) { range, worker in
+                    let s = scratch[worker]
+                    s.score(self, users: users[range])
+                    for (r, j) in range.enumerated() {
+                        let u = users[j]
+                        let row = UnsafeMutableBufferPointer(rebasing: s.scores[(r * items) ..< ((r + 1) * items)])
+                        _addOffsets(user: u, to: row)
+                        out[j] = _selectRecommendations(user: u, k: filter.k, approximate: UnsafeBufferPointer(row),
+                                                        excluding: filter.excluded(adding: seen(u)))
+                    }
+                }
+            }
+        }
+        return results
+    }
+
+    /// Batch `recommend` for every user of the model, in dense-index order.
+    public func recommendAll(k: Int, excludeSeen: InteractionMatrix?, allow: [Int]? = nil, deny: [Int] = [],
+                             threads: Int = 0) throws -> [[Scored]] {
+        try recommend(users: Array(0 ..< users), k: k, excludeSeen: excludeSeen, allow: allow, deny: deny,
+                      threads: threads)
+    }
+
+    /// Batch `recommend` by external ids.
+    public func recommend(userIDs: [String], k: Int, excludeSeen: InteractionMatrix?, allow: [String]? = nil,
+                          deny: [String] = [], threads: Int = 0) throws -> [[ScoredID]] {
+        let results = try recommend(users: try _indices(of: userIDs, .user), k: k, excludeSeen: excludeSeen,
+                                    allow: try allow.map { try _indices(of: $0, .item) },
+                                    deny: try _indices(of: deny, .item), threads: threads)
+        return results.map { _named($0, .item) }
+    }
+}
+
+/// One worker's buffers: a block of gathered user rows (rows × k) and their scores against
+/// every item (rows × items). Reused for every block the worker takes.
+///
+/// `@unchecked Sendable`: each instance is used by exactly one worker of `_parallelBlocks`.
+internal final class _BatchScratch: @unchecked Sendable {
+    let block: UnsafeMutableBufferPointer<Float>
+    let scores: UnsafeMutableBufferPointer<Float>
+
+    init(rows: Int, k: Int, items: Int) {
+        block = .allocate(capacity: rows * k)
+        scores = .allocate(capacity: rows * items)
+    }
+
+    deinit {
+        block.deallocate()
+        scores.deallocate()
+    }
+
+    /// scores[r, i] = x_{users[r]}ᵀ y_i for the users of one block (one `sgemm`).
+    func score(_ model: ALSModel, users: ArraySlice<Int>) {
+        let k = model.factors, n = model.items, m = users.count
+        guard k > 0 else {
+            scores.update(repeating: 0)
+            return
+        }
+        model._userFactors.withUnsafeBufferPointer { X in
+            for (r, u) in users.enumerated() {
+                for f in 0 ..< k { block[r * k + f] = X[u * k + f] }
+            }
+        }
+        model._itemFactors.withUnsafeBufferPointer { Y in
+            _BLAS.gemmNT(m: m, n: n, k: k, alpha: 1, a: block.baseAddress!, lda: k, b: Y.baseAddress!, ldb: k,
+                         beta: 0, c: scores.baseAddress!, ldc: n)
+        }
+    }
+}
+
+/// Runs `body(range, worker)` over `0 ..< count` in blocks of `block`, handed out through an
+/// atomic cursor to `workers` workers of `DispatchQueue.concurrentPerform`; `worker` indexes the
+/// caller's per-worker scratch. The first error stops the remaining blocks and is rethrown.
+internal func _parallelBlocks(count: Int, block: Int, workers: Int,
+                              _ body: (Range<Int>, Int) throws -> Void) throws {
+    let blocks = (count + block - 1) / block
+    let workers = Swift.max(1, Swift.min(workers, blocks))
+    let cursor = Atomic<Int>(0)
+    let failure = Mutex<(any Error)?>(nil)
+    try withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let body = body  // lives for this call; each block touches its own rows
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while failure.withLock({ $0 == nil }) {
+                let b = cursor.wrappingAdd(1, ordering: .relaxed).oldValue
+                if b >= blocks { return }
+                do {
+                    try body(b * block ..< Swift.min(count, (b + 1) * block), worker)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}
+
+/// The number of online cores (the default worker count).
+internal func _onlineCores() -> Int {
+    #if canImport(Glibc)
+    return Swift.max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+    return 1
+    #endif
+}
