@@ -37,6 +37,10 @@ typedef enum als_status : int32_t {
 /// Entries gathered per block by `als_accumulate`; scratch holds one block of scaled rows.
 #define ALS_ACCUMULATE_BLOCK 128
 
+/// Floats of a row's gathered fixed-side vectors `als_solve_cg_row` keeps in scratch (512 KiB,
+/// an L2's worth): rows with n·k beyond this are read in place instead.
+#define ALS_CG_GATHER_FLOATS (1 << 18)
+
 /// Floats of scratch `als_accumulate` needs for factor count k.
 int64_t als_accumulate_scratch_floats(int32_t k);
 
