@@ -2,14 +2,22 @@
 //
 // SwiftALS: a sparse-first Alternating Least Squares engine.
 //
-// The benchmark suites live in their own nested package (`Benchmarks/Package.swift`)
-// so that library users never fetch benchmark dependencies.
+// Benchmark suites live at Benchmarks/<Suite>/<Suite>.swift and are declared at the end of
+// this file only when ALS_BENCHMARKS=1.
+import Foundation
 import PackageDescription
+
+// Benchmarks (ordo-one/benchmark) are declared only when ALS_BENCHMARKS=1 is set, so library users
+// and the test suite never fetch or build the benchmark dependencies:
+//     ALS_BENCHMARKS=1 swift package benchmark
+let withBenchmarks = ProcessInfo.processInfo.environment["ALS_BENCHMARKS"] == "1"
 
 let package = Package(
     name: "SwiftALS",
     products: [
         .library(name: "ALS", targets: ["ALS"]),
+        // The raw kernels, for benchmarks and for users who drive their own loops.
+        .library(name: "CALSKernels", targets: ["CALSKernels"]),
         .executable(name: "als", targets: ["ALSCommand"]),
     ],
     dependencies: [
@@ -57,3 +65,21 @@ let package = Package(
         ),
     ]
 )
+
+if withBenchmarks {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    // Every folder Benchmarks/<Suite> holding <Suite>.swift is a suite.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Benchmarks")
+    let suites = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().filter {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/\($0).swift").path)
+    }
+    for suite in suites {
+        package.targets.append(.executableTarget(
+            name: suite,
+            dependencies: ["ALS", "CALSKernels", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/\(suite)",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ))
+    }
+}
