@@ -12,6 +12,11 @@ struct ALSTool: ParsableCommand {
         abstract: "Sparse-first Alternating Least Squares recommender engine.",
         version: "0.1.0",
         subcommands: [
+            DemoCommand.self,
+            TrainCommand.self,
+            InspectCommand.self,
+            ConvertCommand.self,
+            SyntheticCommand.self,
         ]
     )
 }
