@@ -25,18 +25,25 @@ internal struct _TrainingState {
 
     var hasBias: Bool { config.mode == .explicit && config.biases }
 
-    init(configuration config: ALSConfiguration, data: InteractionMatrix) throws {
+    /// - Parameters:
+    ///   - itemCounts: per-item observation counts for the item weights (WALS, eALS); nil means
+    ///     count them in `data`. Fold-in passes the training counts here.
+    ///   - mean: the global mean; nil means compute it from `data` when the configuration asks.
+    init(configuration config: ALSConfiguration, data: InteractionMatrix, itemCounts: [Int]? = nil,
+         mean: Float? = nil) throws {
         self.config = config
         self.data = data
         k = config.factors
         dims = config.mode == .explicit && config.biases ? config.factors + 1 : config.factors
         threads = _resolvedThreads(config.threads)
-        if config.mode == .explicit && config.globalMean && data.nonZeros > 0 {
+        if let mean {
+            self.mean = mean
+        } else if config.mode == .explicit && config.globalMean && data.nonZeros > 0 {
             var s = 0.0
             for v in data.byUser.values { s += Double(v) }
-            mean = Float(s / Double(data.nonZeros))
+            self.mean = Float(s / Double(data.nonZeros))
         } else {
-            mean = 0
+            self.mean = 0
         }
         if config.mode == .implicit {
             for v in data.byUser.values where !(v >= 0) || !v.isFinite {
@@ -48,7 +55,7 @@ internal struct _TrainingState {
         if dims > k { r[k] = config.biasRegularization ?? config.regularization }
         reg = r
         let userCounts = (0 ..< data.users).map { data.byUser.count(of: $0) }
-        let itemCounts = (0 ..< data.items).map { data.byItem.count(of: $0) }
+        let itemCounts = itemCounts ?? (0 ..< data.items).map { data.byItem.count(of: $0) }
         if config.regularizationExponent != 0 {
             userRegScale = userCounts.map {
                 ALSWeights.regularizationScale(count: $0, universe: data.items, alpha0: config.regularizationAlpha0,
