@@ -106,30 +106,35 @@ extension ALSModel {
     }
 }
 
-/// Calls `body(i)` for every i in `0 ..< count` that is not in `excluded` (ascending, unique).
-@inline(__always)
-internal func _forEachCandidate(_ count: Int, excluding excluded: [Int], _ body: (Int) -> Void) {
-    var e = 0
-    for i in 0 ..< count {
-        while e < excluded.count, excluded[e] < i { e += 1 }
-        if e < excluded.count, excluded[e] == i { continue }
-        body(i)
-    }
-}
-
-/// The exact top-K over `0 ..< approximate.count` minus `excluded`: pre-select on the
-/// approximate scores with slack `slack`, then rank the survivors by `exact`.
-internal func _selectTopK(k: Int, approximate: UnsafeBufferPointer<Float>, excluding excluded: [Int],
+/// The exact top-K over `0 ..< approximate.count` minus `excluded` (ascending, unique):
+/// pre-select on the approximate scores with slack `slack`, then rank the survivors by `exact`.
+///
+/// This loop runs once per item per query, so it is written out by hand: a candidate below the
+/// heap's threshold is rejected before the exclusion list is even consulted.
+internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, excluding excluded: [Int],
                           slack: Float, exact: (Int) -> Float) -> [Scored] {
     guard k > 0 else { return [] }
+    let n = a.count, m = excluded.count
     var first = _TopK(k: k)
-    _forEachCandidate(approximate.count, excluding: excluded) { first.offer(approximate[$0], $0) }
+    var threshold = -Float.infinity
+    var e = 0
+    for i in 0 ..< n {
+        let s = a[i]
+        if s < threshold { continue }
+        while e < m, excluded[e] < i { e += 1 }
+        if e < m, excluded[e] == i { continue }
+        first.offer(s, i)
+        threshold = first.threshold
+    }
     // With infinite slack (non-finite factors) every candidate is scored exactly; this also
     // avoids ∞ − ∞ = NaN, which would admit nobody.
     let cutoff = slack.isFinite ? (first.threshold - slack).nextDown : -Float.infinity
     var final = _TopK(k: k)
-    _forEachCandidate(approximate.count, excluding: excluded) { i in
-        if approximate[i] >= cutoff { final.offer(exact(i), i) }
+    e = 0
+    for i in 0 ..< n where a[i] >= cutoff {
+        while e < m, excluded[e] < i { e += 1 }
+        if e < m, excluded[e] == i { continue }
+        final.offer(exact(i), i)
     }
     return final.sorted()
 }
