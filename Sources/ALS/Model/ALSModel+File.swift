@@ -1,0 +1,200 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ALSModel {
+    /// Writes the model in SwiftALS's binary format (see `_ModelFile` for the layout): header,
+    /// factors, biases, id maps, configuration and loss history, with an XXH64 checksum.
+    ///
+    /// The file is written under a temporary name beside `url`, synced, then renamed over `url`,
+    /// so a reader (or a model mapped from the old file) never sees a half-written file.
+    /// - Throws: `ALSError.io` when the file cannot be written.
+    public func save(to url: URL) throws {
+        let path = url.path
+        let config: [UInt8]
+        do {
+            config = Array(try JSONEncoder().encode(configuration))
+        } catch {
+            throw ALSError.io(path: path, reason: "cannot encode the configuration (\(error))")
+        }
+        let userIDBytes = _IDMapCodec.encode(userIDs), itemIDBytes = _IDMapCodec.encode(itemIDs)
+        let lengths = [4 * users * factors, 4 * items * factors, 4 * userBiases.count, 4 * itemBiases.count,
+                       userIDBytes.count, itemIDBytes.count, config.count, 8 * lossHistory.count]
+        let (sections, fileLength) = _ModelFile.layout(lengths)
+        var header = _ModelFile.Header()
+        header.fileLength = UInt64(fileLength)
+        header.factors = UInt64(factors)
+        header.users = UInt64(users)
+        header.items = UInt64(items)
+        header.hasBiases = hasBiases
+        header.globalMean = globalMean
+        header.sections = sections
+
+        let temporary = path + ".tmp-\(getpid())"
+        let writer = try _ChecksummingWriter(path: temporary)
+        do {
+            let headerBytes = header.encoded()
+            try headerBytes.withUnsafeBytes { try writer.write($0) }
+            func section(_ s: _ModelFile.Section, _ bytes: UnsafeRawBufferPointer) throws {
+                try writer.pad(to: sections[s.rawValue].offset)
+                try writer.write(bytes)
+            }
+            try _userFactors.withUnsafeBufferPointer { try section(.userFactors, UnsafeRawBufferPointer($0)) }
+            try _itemFactors.withUnsafeBufferPointer { try section(.itemFactors, UnsafeRawBufferPointer($0)) }
+            try userBiases.withUnsafeBytes { try section(.userBiases, $0) }
+            try itemBiases.withUnsafeBytes { try section(.itemBiases, $0) }
+            try userIDBytes.withUnsafeBytes { try section(.userIDs, $0) }
+            try itemIDBytes.withUnsafeBytes { try section(.itemIDs, $0) }
+            try config.withUnsafeBytes { try section(.configuration, $0) }
+            try lossHistory.withUnsafeBytes { try section(.lossHistory, $0) }
+            try writer.finish(checksumAt: _ModelFile.checksumOffset)
+        } catch {
+            writer.abandon()
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = _MappedFile.errnoText()
+            unlink(temporary)
+            throw ALSError.io(path: path, reason: "cannot rename the written file into place (\(reason))")
+        }
+    }
+
+    /// Loads a model written by `save(to:)`. The factor matrices are not copied: they stay in
+    /// the read-only file mapping, which lives as long as the model (or any copy of it). Only the
+    /// biases, id maps, configuration and loss history are decoded into memory.
+    ///
+    /// - Throws: `ALSError.corruptFile` when the file is truncated, corrupt (checksum or
+    ///   structure), of another format version or byte order, or not a model file at all;
+    ///   `ALSError.io` when it cannot be opened.
+    public static func load(from url: URL) throws -> ALSModel {
+        let path = url.path
+        let file = try _MappedFile(path: path)
+        let bytes = file.bytes
+        let h = try _ModelFile.Header.decode(bytes, path: path)
+        func corrupt(_ reason: String) -> ALSError { .corruptFile(path: path, reason: reason) }
+        guard h.factors <= 1 << 20, h.users <= 1 << 40, h.items <= 1 << 40 else {
+            throw corrupt("implausible shape \(h.users)×\(h.items), k = \(h.factors)")
+        }
+        let k = Int(h.factors), users = Int(h.users), items = Int(h.items)
+        func section(_ s: _ModelFile.Section) -> (offset: Int, length: Int) { h.sections[s.rawValue] }
+        func region(_ s: _ModelFile.Section) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[section(s).offset ..< section(s).offset + section(s).length])
+        }
+        func floats(_ s: _ModelFile.Section, count: Int) throws -> _MappedFloats {
+            let (offset, length) = section(s)
+            guard length == 4 * count else { throw corrupt("section \(s) has \(length) bytes, expected \(4 * count)") }
+            guard offset % MemoryLayout<Float>.alignment == 0 else { throw corrupt("section \(s) is misaligned") }
+            return _MappedFloats(file: file, offset: offset, count: count)
+        }
+        func array<T>(_ s: _ModelFile.Section, of: T.Type, count: Int? = nil) throws -> [T] {
+            let r = region(s)
+            let n = r.count / MemoryLayout<T>.size
+            guard r.count % MemoryLayout<T>.size == 0, count == nil || count == n else {
+                throw corrupt("section \(s) has \(r.count) bytes, which does not fit its shape")
+            }
+            return (0 ..< n).map { r.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self) }
+        }
+        let userFactors = try floats(.userFactors, count: users * k)
+        let itemFactors = try floats(.itemFactors, count: items * k)
+        let userBiases = try array(.userBiases, of: Float.self, count: h.hasBiases ? users : 0)
+        let itemBiases = try array(.itemBiases, of: Float.self, count: h.hasBiases ? items : 0)
+        let userIDs = try _IDMapCodec.decode(region(.userIDs), expectedCount: users, what: "user", path: path)
+        let itemIDs = try _IDMapCodec.decode(region(.itemIDs), expectedCount: items, what: "item", path: path)
+        let configuration: ALSConfiguration
+        do {
+            configuration = try JSONDecoder().decode(ALSConfiguration.self, from: Data(region(.configuration)))
+        } catch {
+            throw corrupt("the configuration does not decode (\(error))")
+        }
+        let lossHistory = try array(.lossHistory, of: Double.self)
+        do {
+            return try ALSModel(
+                factors: k, userStorage: .mapped(userFactors), itemStorage: .mapped(itemFactors),
+                userBiases: userBiases, itemBiases: itemBiases, globalMean: h.globalMean, userIDs: userIDs,
+                itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory)
+        } catch let error as ALSError {
+            throw corrupt("inconsistent model (\(error))")
+        }
+    }
+
+    /// Reads the factors without copying, even for a model loaded from a file: `body` gets
+    /// users × k row-major floats, valid only during the call.
+    public func withUserFactors<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try _userFactors.withUnsafeBufferPointer(body)
+    }
+
+    /// As `withUserFactors`, for the items × k item factors.
+    public func withItemFactors<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try _itemFactors.withUnsafeBufferPointer(body)
+    }
+}
+
+/// Sequential writes to a new file with XXH64 over everything from `_ModelFile.checksummedFrom`
+/// on, buffered so that small sections do not cost a system call each.
+private final class _ChecksummingWriter {
+    private let fd: Int32
+    private let path: String
+    private var hasher = _XXH64()
+    private var position = 0
+    private var buffer: [UInt8] = []
+    private static let bufferSize = 1 << 20
+
+    init(path: String) throws {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        self.path = path
+        guard fd >= 0 else { throw ALSError.io(path: path, reason: "cannot create (\(_MappedFile.errnoText()))") }
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        let skip = max(0, min(bytes.count, _ModelFile.checksummedFrom - position))
+        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[skip...]))
+        position += bytes.count
+        if buffer.count + bytes.count <= Self.bufferSize {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        try flush()
+        try Self.writeAll(fd, bytes, path: path)
+    }
+
+    /// Zero bytes up to file offset `offset`.
+    func pad(to offset: Int) throws {
+        if offset > position {
+            let zeros = [UInt8](repeating: 0, count: offset - position)
+            try zeros.withUnsafeBytes { try write($0) }
+        }
+    }
+
+    /// Flushes, stores the checksum at `offset`, syncs and closes.
+    func finish(checksumAt offset: Int) throws {
+        try flush()
+        var digest = hasher.digest()
+        let written = withUnsafeBytes(of: &digest) { pwrite(fd, $0.baseAddress, 8, off_t(offset)) }
+        guard written == 8, fsync(fd) == 0 else {
+            throw ALSError.io(path: path, reason: "cannot write (\(_MappedFile.errnoText()))")
+        }
+        close(fd)
+    }
+
+    func abandon() { close(fd) }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { try Self.writeAll(fd, $0, path: path) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ALSError.io(path: path, reason: "cannot write (\(_MappedFile.errnoText()))")
+            }
+            done += n
+        }
+    }
+}
