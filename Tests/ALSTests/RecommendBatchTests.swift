@@ -39,12 +39,4 @@ struct RecommendBatchTests {
         #expect(throws: ALSError.self) { try model.recommend(users: [0, 25], k: 7, excludeSeen: data) }
         #expect(throws: ALSError.unknownID(kind: "user", id: "x")) { try model.recommend(userIDs: ["x"], k: 7, excludeSeen: nil) }
     }
-
-    @Test("OpenBLAS gets its thread count back after a batch")
-    func restoresBLASThreads() throws {
-        let model = try ServingFixture.model(users: 10, items: 50, k: 4, seed: 35)
-        let before = _BLAS.threads
-        _ = try model.recommendAll(k: 3, excludeSeen: nil, threads: 2)
-        #expect(_BLAS.threads == before)
-    }
 }

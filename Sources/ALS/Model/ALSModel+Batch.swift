@@ -46,7 +46,7 @@ extension ALSModel {
             let rows = Swift.max(1, Swift.min(256, scoreBlockBytes / Swift.max(1, 4 * items),
                                               (users.count + workers - 1) / workers))
             let scratch = (0 ..< workers).map { _ in _BatchScratch(rows: rows, k: factors, items: items) }
-            try _SingleThreadedBLAS.run {
+            try _SingleThreadedBLAS.shared.run {
                 try _parallelBlocks(count: users.count, block: rows, workers: workers) { range, worker in
                     let s = scratch[worker]
                     s.score(self, users: users[range])
@@ -125,7 +125,7 @@ internal func _parallelBlocks(count: Int, block: Int, workers: Int,
     let blocks = (count + block - 1) / block
     let workers = Swift.max(1, Swift.min(workers, blocks))
     let cursor = Atomic<Int>(0)
-    let failure = Mutex<(any Error)?>(nil)
+    let failure = _Locked<(any Error)?>(nil)
     try withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let body = body  // lives for this call; each block touches its own rows
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

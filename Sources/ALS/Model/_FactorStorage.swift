@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The storage of one row-major Float32 factor matrix: a Swift array (a trained or hand-built
 /// model) or a read-only range of a mapped model file (a loaded model, never copied).
 ///
@@ -42,7 +40,7 @@ internal final class _MappedFloats: @unchecked Sendable {
     let file: _MappedFile
     let base: UnsafePointer<Float>
     let count: Int
-    private let cache = Mutex<[Float]?>(nil)
+    private let cache = _Locked<[Float]?>(nil)
 
     /// - Precondition: `offset` is 4-byte aligned and `offset + 4·count` lies inside the file
     ///   (the model reader checks both before calling).

@@ -1,11 +1,9 @@
-import Synchronization
-
 /// Values derived from a model's factors that serving needs again and again: the Euclidean norm
 /// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection)
 /// and the largest |item bias|. Computed on first use, then shared by every copy of the model.
 ///
 /// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
-/// value sits behind its own mutex (the first caller computes it, others wait for it). A model
+/// value sits behind its own lock (the first caller computes it, others wait for it). A model
 /// made by `updating`/`appending` gets a fresh cache, so cached values never go stale.
 internal final class _ServingCache: Sendable {
     /// The norms of one side's rows and their maximum.
@@ -15,9 +13,9 @@ internal final class _ServingCache: Sendable {
         var maximum: Float
     }
 
-    private let userNorms = Mutex<RowNorms?>(nil)
-    private let itemNorms = Mutex<RowNorms?>(nil)
-    private let itemBiasBound = Mutex<Float?>(nil)
+    private let userNorms = _Locked<RowNorms?>(nil)
+    private let itemNorms = _Locked<RowNorms?>(nil)
+    private let itemBiasBound = _Locked<Float?>(nil)
 
     init() {}
 
@@ -32,7 +30,7 @@ internal final class _ServingCache: Sendable {
     }
 
     /// The value in `slot`, made by `make` on first use.
-    private static func value<T: Sendable>(_ slot: borrowing Mutex<T?>, _ make: () -> T) -> T {
+    private static func value<T: Sendable>(_ slot: _Locked<T?>, _ make: () -> T) -> T {
         slot.withLock { cached in
             if let v = cached { return v }
             let v = make()
