@@ -26,6 +26,14 @@ ALS_INLINE float als_hsum16_(float a, float b, float c, float d, float e, float 
     return ((a + b) + (c + d)) + ((e + f) + (g + h)) + (((i + j) + (k + l)) + ((m + n) + (o + p)));
 }
 
+// Sanitizers are off-limits for clones: an ifunc resolver runs before the sanitizer runtime is
+// set up and crashes it, so sanitized builds (swift test --sanitize=thread) use one portable body.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define ALS_NO_CLONES 1
+#endif
+#endif
+
 #if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
 #define ALS_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else

@@ -1,0 +1,97 @@
+/// The expected `als train --help` at 100 columns (see HelpTests).
+let trainHelpGolden = #"""
+OVERVIEW: Train an ALS model on an interactions file and save it.
+
+Prints one progress line per iteration (loss, seconds) on standard error.
+Examples:
+  als train ratings.tsv --mode explicit --biases --factors 32 --regularization 5 --output m.als
+  als train plays.csv --mode implicit --alpha 10 --regularization 50 --solver cg --output m.als
+
+USAGE: als train [<options>] <file> --output <output>
+
+ARGUMENTS:
+  <file>                  The interactions file (u.data, ratings.csv, ratings.dat, TSV/CSV,
+                          adjacency list, .mtx or a cache).
+
+OPTIONS:
+  --format <format>       Input format; detected from the content when omitted. (values:
+                          movielens-100k, movielens-dat, csv, delimited, adjacency, mtx, cache)
+  --delimiter <separator> Field separator of delimited text: a literal (',', '::', '|'), '\t', or
+                          tab, comma, semicolon, space, whitespace.
+  --user-column <column>  User column: a 1-based position or a header name.
+  --item-column <column>  Item column: a 1-based position or a header name.
+  --value-column <column> Value column: a 1-based position, a header name, or 'none' to give every
+                          interaction value 1.
+  --timestamp-column <column>
+                          Timestamp column: a 1-based position, a header name, or 'none' to ignore
+                          timestamps.
+  --header <header>       Whether the first line names the columns: yes, no or auto. (values: auto,
+                          yes, no; default: auto)
+  --user-ids <kind>       Kind of user ids: auto, integer (ascending numeric order) or text (order
+                          of first appearance). (values: auto, integer, text; default: auto)
+  --item-ids <kind>       Kind of item ids: auto, integer (ascending numeric order) or text (order
+                          of first appearance). (values: auto, integer, text; default: auto)
+  --allow-negative        Accept negative values (rejected by default as a likely shifted column).
+  --duplicates <duplicates>
+                          What to do when a (user, item) pair repeats: sum, last, max or error.
+                          (values: sum, last, max, error; default: sum)
+  --skip-invalid          Skip malformed lines and report them by reason, instead of stopping at
+                          the first one.
+  --quiet                 Print no progress while loading.
+  --load-threads <n>      Threads for loading (default: every core).
+  --mode <mode>           ALS variant: explicit (observed ratings only), dense (missing cells are
+                          zeros), weighted (WALS) or implicit (Hu–Koren–Volinsky). (values:
+                          explicit, dense, weighted, implicit; default: implicit)
+  --factors <factors>     Number of latent factors k. (default: 64)
+  --regularization <regularization>
+                          Regularisation λ. Implicit data usually wants 1–100; tune it with 'als
+                          tune'. (default: 0.1)
+  --iterations <iterations>
+                          Number of iterations (a user half-step and an item half-step each).
+                          (default: 15)
+  --solver <solver>       Linear solver: cholesky (exact) or cg (warm-started conjugate gradient).
+                          (values: cholesky, cg; default: cholesky)
+  --cg-steps <cg-steps>   Conjugate-gradient steps per row and half-step (with --solver cg).
+                          (default: 3)
+  --alpha <alpha>         Implicit mode: α of the confidence. (default: 1.0)
+  --confidence <confidence>
+                          Implicit mode: confidence of a value r: linear (1 + α·r), scaled (α·r, as
+                          the implicit library) or log (1 + α·log(1 + r/ε)). (values: linear,
+                          scaled, log; default: linear)
+  --confidence-epsilon <confidence-epsilon>
+                          Implicit mode with --confidence log: ε. (default: 1.0)
+  --biases                Explicit mode: learn user and item biases (and subtract the global mean).
+  --global-mean           Explicit mode: subtract the global mean of the ratings (implied by
+                          --biases).
+  --bias-regularization <bias-regularization>
+                          Explicit mode with --biases: λ of the biases (default: --regularization).
+  --wals-weighting <wals-weighting>
+                          Weighted mode: item weight w0 + wk/c_n (linear) or w0 + c_n^-e
+                          (exponential) of the item's count c_n. (values: linear, exponential;
+                          default: linear)
+  --wals-w0 <wals-w0>     Weighted mode: w0. (default: 1.0)
+  --wals-wk <wals-wk>     Weighted mode, linear weighting: wk. (default: 0.0)
+  --wals-exponent <wals-exponent>
+                          Weighted mode, exponential weighting: e. (default: 0.5)
+  --missing-weight-exponent <missing-weight-exponent>
+                          Implicit mode: β of popularity-weighted missing data, w_i ∝ count_i^β (0
+                          = uniform). (default: 0.0)
+  --missing-weight-total <missing-weight-total>
+                          Implicit mode with β ≠ 0: the total missing weight Σ w_i (default: the
+                          number of items).
+  --regularization-exponent <regularization-exponent>
+                          Frequency-scaled regularisation λ·(n + α₀·N)^ν: ν (0 = plain λ, 1 with α₀
+                          = 0 = Spark's λ·n). (default: 0.0)
+  --regularization-alpha0 <regularization-alpha0>
+                          Frequency-scaled regularisation: α₀. (default: 0.0)
+  --threads <threads>     Worker threads (0 = every core). (default: 0)
+  --seed <seed>           Seed of the factor initialisation; a seed gives the same model whatever
+                          --threads. (default: 42)
+  --early-stop <early-stop>
+                          Stop when the relative loss change falls below this (default: run every
+                          iteration).
+  -o, --output <output>   Where to write the model.
+  --version               Show the version.
+  -h, --help              Show help information.
+
+"""#
