@@ -7,9 +7,9 @@ public struct RandomRanker: ItemScorer {
 
     /// Scores uniform in [0, 1) on a grid of 2⁻²⁴.
     public func scoreItems(user: Int, into scores: inout [Float]) {
-        let userHash = _SeededGenerator.mix(seed ^ _SeededGenerator.mix(UInt64(truncatingIfNeeded: user)))
+        let userHash = _SplitMix64.mix(seed ^ _SplitMix64.mix(UInt64(truncatingIfNeeded: user)))
         for i in scores.indices {
-            let h = _SeededGenerator.mix(userHash &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+            let h = _SplitMix64.mix(userHash &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
             scores[i] = Float(h >> 40) / 16_777_216
         }
     }

@@ -46,7 +46,7 @@ public struct StrongGeneralizationSplit: Sendable {
 ///
 /// Unless a split says otherwise its parts partition the input: every entry lands in exactly one
 /// part, with its value, timestamp and weight. The same input and seed give the same split on
-/// every platform and Swift version (`_SeededGenerator`).
+/// every platform and Swift version (`_SplitMix64`).
 ///
 /// Counts taken as a fraction of `n` are `floor(n · fraction)`, with a 1e-9 tolerance so that
 /// `10 · 0.3` counts as 3 despite 0.3 having no exact binary form; this matches the
@@ -57,7 +57,7 @@ public enum Splits {
     /// generator gives a different, equally random, draw.)
     public static func random(_ data: InteractionMatrix, testFraction: Double, seed: UInt64) throws -> DataSplit {
         try checkFraction(testFraction, "testFraction")
-        var rng = _SeededGenerator(seed: seed)
+        var rng = _SplitMix64(seed: seed)
         var positions = Array(0 ..< data.nonZeros)
         let testCount = count(of: data.nonZeros, fraction: testFraction)
         rng.choose(testCount, from: &positions)
@@ -71,7 +71,7 @@ public enum Splits {
     /// in the shipped ml100k-implicit split). Users are processed in ascending order.
     public static func perUser(_ data: InteractionMatrix, testFraction: Double, seed: UInt64) throws -> DataSplit {
         try checkFraction(testFraction, "testFraction")
-        var rng = _SeededGenerator(seed: seed)
+        var rng = _SplitMix64(seed: seed)
         var assignment = [Int8](repeating: 0, count: data.nonZeros)
         for u in 0 ..< data.users {
             let row = data.byUser.range(of: u)
@@ -107,7 +107,7 @@ public enum Splits {
                 for p in latest.prefix(k) { assignment[p] = 1 }
             }
         case .random(let seed):
-            var rng = _SeededGenerator(seed: seed)
+            var rng = _SplitMix64(seed: seed)
             for u in 0 ..< data.users {
                 let row = data.byUser.range(of: u)
                 guard row.count > k else { continue }
@@ -125,7 +125,7 @@ public enum Splits {
     ) throws -> StrongGeneralizationSplit {
         try checkFraction(heldOutFraction, "heldOutFraction")
         try checkFraction(targetFraction, "targetFraction")
-        var rng = _SeededGenerator(seed: seed)
+        var rng = _SplitMix64(seed: seed)
         var candidates = (0 ..< data.users).filter { data.byUser.count(of: $0) > 0 }.map { Int32($0) }
         let heldOutCount = count(of: candidates.count, fraction: heldOutFraction)
         rng.choose(heldOutCount, from: &candidates)
@@ -174,7 +174,7 @@ extension Splits {
 
     /// Assigns `count` entries of `row`, chosen uniformly, to `part`.
     static func markRandom(
-        _ count: Int, of row: Range<Int>, as part: Int8, in assignment: inout [Int8], using rng: inout _SeededGenerator
+        _ count: Int, of row: Range<Int>, as part: Int8, in assignment: inout [Int8], using rng: inout _SplitMix64
     ) {
         guard count > 0 else { return }
         var positions = Array(row)
