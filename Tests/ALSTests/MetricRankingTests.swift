@@ -130,7 +130,7 @@ struct MetricRankingTests {
 
     @Test("heap selection equals a full sort with ties to the lower index", arguments: [1, 2, 3] as [UInt64])
     func topKMatchesSort(seed: UInt64) {
-        var rng = _SeededGenerator(seed: seed)
+        var rng = _SplitMix64(seed: seed)
         for _ in 0 ..< 50 {
             let n = 1 + rng.below(60)
             // Few distinct values, so ties are everywhere.
@@ -179,23 +179,49 @@ struct MetricRankingTests {
         #expect(try e.evaluate(k: 5, scorer: RandomRanker(seed: 78)) != a)
     }
 
-    @Test("an ALSModel is scored with its own score(user:item:)")
+    @Test("an ALSModel is scored through its batch top-K, with the full-scan figures of score(user:item:)")
     func modelPath() throws {
         let split = try Splits.perUser(try sampleMatrix(users: 20, items: 15, count: 200, seed: 41), testFraction: 0.3, seed: 1)
-        var rng = _SeededGenerator(seed: 5)
-        let k = 3
-        let model = try ALSModel(
-            factors: k, userFactors: (0 ..< 20 * k).map { _ in Float(rng.below(2001)) / 1000 - 1 },
-            itemFactors: (0 ..< 15 * k).map { _ in Float(rng.below(2001)) / 1000 - 1 },
-            userIDs: split.train.userIDs, itemIDs: split.train.itemIDs, configuration: ALSConfiguration(mode: .implicit))
+        let model = try randomModel(users: 20, items: 15, k: 3, split.train)
         let e = try RankingEvaluator(train: split.train, test: split.test)
-        let viaModel = try e.evaluate(k: 4, model: model)
-        let viaClosure = try e.evaluate(k: 4) { u, s in
-            for i in 0 ..< 15 { s[i] = model.score(user: u, item: i) }
+        for k in [1, 4, 15] {
+            let viaModel = try e.evaluate(k: k, model: model)
+            let viaScan = try e.evaluate(k: k, scorer: RankingEvaluator.scorer(for: model, matching: split.train))
+            #expect(viaModel.auc == nil && viaScan.auc != nil)
+            #expect(viaModel.ndcg == viaScan.ndcg && viaModel.recall == viaScan.recall && viaModel.map == viaScan.map)
+            #expect(viaModel.precision == viaScan.precision && viaModel.coverage == viaScan.coverage)
         }
-        #expect(viaModel == viaClosure)
-        let other = try Splits.perUser(try sampleMatrix(users: 21, items: 15, count: 200, seed: 41), testFraction: 0.3, seed: 1)
-        #expect(throws: ALSError.self) { try RankingEvaluator(train: other.train, test: other.test).evaluate(k: 4, model: model) }
+        // A split whose user ids are not the model's is refused.
+        let reversed = try IDMap(integers: (0 ..< 20).map { Int64(1000 + 3 * (19 - $0)) })
+        let other = try RankingEvaluator(train: InteractionMatrix(byUser: split.train.byUser, userIDs: reversed, itemIDs: split.train.itemIDs),
+                                         test: InteractionMatrix(byUser: split.test.byUser, userIDs: reversed, itemIDs: split.test.itemIDs))
+        #expect(throws: ALSError.self) { try other.evaluate(k: 4, model: model) }
+    }
+
+    @Test("a split re-indexed over a model's maps: unknown test items are misses, unknown users get no list")
+    func alignedSplit() throws {
+        // The model knows users 10, 11 and items 100, 101, 102; the split numbers its own ids,
+        // with user 9 and item 99 new to the model.
+        let modelUsers = try IDMap(integers: [10, 11]), modelItems = try IDMap(integers: [100, 101, 102])
+        let model = try ALSModel(
+            factors: 1, userFactors: [1, -1], itemFactors: [3, 2, 1], userIDs: modelUsers, itemIDs: modelItems,
+            configuration: ALSConfiguration(mode: .implicit))
+        let ids = (users: try IDMap(integers: [9, 10, 11]), items: try IDMap(integers: [99, 100, 101, 102]))
+        func matrix(_ cells: [(Int32, Int32)]) throws -> InteractionMatrix {
+            try InteractionMatrix(users: 3, items: 4, triplets: Triplets(
+                users: cells.map(\.0), items: cells.map(\.1), values: cells.map { _ in 1 }), userIDs: ids.users, itemIDs: ids.items)
+        }
+        // Train: user 10 saw item 100. Test: user 10 → 101 and 99; user 11 → 100; user 9 → 102.
+        let split = DataSplit(train: try matrix([(1, 1)]), test: try matrix([(1, 2), (1, 0), (2, 1), (0, 3)]))
+        let aligned = try model.aligned(split)
+        #expect(aligned.unknownUsers == 1 && aligned.unknownItems == 1 && aligned.unknownTestEntries == 2)
+        #expect(aligned.split.train.userIDs == (try IDMap(integers: [10, 11, 9])))
+        #expect(aligned.split.train.itemIDs == (try IDMap(integers: [100, 101, 102, 99])))
+        let m = try RankingEvaluator(train: aligned.split.train, test: aligned.split.test).evaluate(k: 1, model: model)
+        // User 10: top-1 of {101, 102} is 101 (score 2): a hit of 2 test items, recall 1/2.
+        // User 11: scores −3, −2, −1: top-1 is 102, a miss. User 9: unknown, no list, a miss.
+        #expect(m.users == 3 && abs(m.recall - 0.5 / 3) < 1e-12 && abs(m.hitRate - 1.0 / 3) < 1e-12)
+        #expect(throws: ALSError.self) { try RankingEvaluator(train: split.train, test: split.test).evaluate(k: 1, model: model) }
     }
 
     @Test("train and test must share id maps; an empty test is refused")
@@ -206,4 +232,13 @@ struct MetricRankingTests {
         #expect(throws: ALSError.self) { try RankingEvaluator(train: a, test: HandExample.matrix([[], []])) }
         #expect(throws: ALSError.self) { try HandExample.evaluator().evaluate(k: 0) { _, _ in } }
     }
+}
+
+/// A model with factors drawn uniformly from [−1, 1] on a grid of 1/1000, over `train`'s maps.
+func randomModel(users: Int, items: Int, k: Int, _ train: InteractionMatrix, seed: UInt64 = 5) throws -> ALSModel {
+    var rng = _SplitMix64(seed: seed)
+    return try ALSModel(
+        factors: k, userFactors: (0 ..< users * k).map { _ in Float(rng.below(2001)) / 1000 - 1 },
+        itemFactors: (0 ..< items * k).map { _ in Float(rng.below(2001)) / 1000 - 1 },
+        userIDs: train.userIDs, itemIDs: train.itemIDs, configuration: ALSConfiguration(mode: .implicit))
 }

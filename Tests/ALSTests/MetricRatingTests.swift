@@ -44,4 +44,25 @@ struct MetricRatingTests {
         let expected = (((4 - Double(seen)) * (4 - Double(seen)) + 0.875 * 0.875 + 1) / 3).squareRoot()
         #expect(abs(m.rmse - expected) < 1e-6)
     }
+
+    @Test("clamped predictions, sign accuracy, and cells past the model's maps falling back to the mean")
+    func clampAndExtendedMaps() throws {
+        // The model knows users 0, 1 and item 0; the split adds user 2 and item 1.
+        let model = try ALSModel(
+            factors: 1, userFactors: [2, -2], itemFactors: [1], userIDs: .identity(count: 2), itemIDs: .identity(count: 1),
+            configuration: ALSConfiguration(mode: .explicit))
+        let train = try InteractionMatrix(users: 3, items: 2, triplets: Triplets(users: [0, 1], items: [0, 0], values: [1, -1]))
+        let test = try InteractionMatrix(users: 3, items: 2, triplets: Triplets(users: [0, 1, 2, 0], items: [0, 0, 0, 1], values: [1, -1, 1, -1]))
+        // Predictions 2, −2, 0 (unknown user), 0 (unknown item): errors 1, 1, 1, 1.
+        let raw = try evaluateRatings(model: model, train: train, test: test)
+        #expect(raw.rmse == 1 && raw.signAccuracy == 0.5)
+        // Clamped to [−1, 1]: errors 0, 0, 1, 1.
+        let clamped = try evaluateRatings(model: model, train: train, test: test, clamp: -1 ... 1)
+        #expect(abs(clamped.rmse - 0.5.squareRoot()) < 1e-12 && clamped.mae == 0.5)
+        // A model whose maps are not a prefix of the split's is refused.
+        let shuffled = try InteractionMatrix(byUser: train.byUser, userIDs: IDMap(integers: [1, 0, 2]))
+        #expect(throws: ALSError.self) {
+            try evaluateRatings(model: model, train: shuffled, test: InteractionMatrix(byUser: test.byUser, userIDs: shuffled.userIDs))
+        }
+    }
 }

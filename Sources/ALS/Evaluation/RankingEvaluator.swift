@@ -78,26 +78,6 @@ public struct RankingEvaluator: Sendable {
         }
     }
 
-    /// Evaluates an `ALSModel` trained on `train`: every item is scored with the model's
-    /// `score(user:item:)` (a full scan), then a partial top-K selection picks the list. Simple
-    /// rather than fast; a batch top-K from the serving path plugs into `evaluate(k:topK:)`.
-    public func evaluate(k: Int, model: ALSModel) throws -> RankingMetrics {
-        try evaluate(k: k, scorer: Self.scorer(for: model, matching: train))
-    }
-
-    /// A `Scorer` for `model`, after checking it was trained on a matrix of `train`'s shape.
-    static func scorer(for model: ALSModel, matching train: InteractionMatrix) throws -> Scorer {
-        guard model.users == train.users, model.items == train.items else {
-            throw ALSError.shapeMismatch(
-                "the model has \(model.users) users and \(model.items) items, the split \(train.users) and \(train.items); evaluate the model on the split it was trained on")
-        }
-        // model.score is the canonical score (serving returns exactly these values), so the
-        // evaluation calls it rather than repeating its arithmetic.
-        return { u, scores in
-            for i in scores.indices { scores[i] = model.score(user: u, item: i) }
-        }
-    }
-
     func checkK(_ k: Int) throws {
         guard k >= 1 else { throw ALSError.invalidConfiguration(parameter: "k", reason: "must be at least 1, got \(k)") }
     }

@@ -3,6 +3,9 @@
 public struct RatingMetrics: Sendable, Equatable {
     public let rmse: Double
     public let mae: Double
+    /// The fraction of test cells whose prediction has the truth's sign (`signAccuracy(predictions:truths:)`),
+    /// the figure for ±1 preferences.
+    public let signAccuracy: Double
     /// Number of test ratings scored.
     public let count: Int
 
@@ -39,7 +42,7 @@ public struct RatingMetrics: Sendable, Equatable {
     }
 }
 
-/// RMSE and MAE of `predict(user, item)` over every entry of `test`. The fallback for users or
+/// RMSE, MAE and sign accuracy of `predict(user, item)` over every entry of `test`. The fallback for users or
 /// items unseen in train is the predictor's business (METRICS.md: the model's baseline, i.e. the
 /// global mean plus whatever bias is known); the rating baselines here already do it.
 public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ item: Int) throws -> Float) rethrows -> RatingMetrics {
@@ -55,7 +58,8 @@ public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ it
     // Cannot throw: the two arrays have the same count by construction.
     return RatingMetrics(
         rmse: try! RatingMetrics.rmse(predictions: predictions, truths: truths),
-        mae: try! RatingMetrics.mae(predictions: predictions, truths: truths), count: truths.count)
+        mae: try! RatingMetrics.mae(predictions: predictions, truths: truths),
+        signAccuracy: try! RatingMetrics.signAccuracy(predictions: predictions, truths: truths), count: truths.count)
 }
 
 /// RMSE and MAE of a `RatingPredictor` (a rating baseline, say) over `test`.
@@ -68,16 +72,30 @@ public func evaluateRatings(test: InteractionMatrix, predictor: some RatingPredi
 /// when the user or the item has no train interaction, the factors are dropped and only the
 /// known terms remain (`globalMean + itemBias` for an unseen user, the global mean alone when
 /// neither is known).
-public func evaluateRatings(model: ALSModel, train: InteractionMatrix, test: InteractionMatrix) throws -> RatingMetrics {
-    guard model.users == train.users, model.items == train.items,
-          test.users == train.users, test.items == train.items else {
+///
+/// The split may extend the model's index spaces (`ALSModel.aligned(_:)`): indices past the
+/// model's count as unseen. `clamp`, when given, bounds every prediction (Surprise clamps to the
+/// rating scale).
+public func evaluateRatings(
+    model: ALSModel, train: InteractionMatrix, test: InteractionMatrix, clamp: ClosedRange<Float>? = nil
+) throws -> RatingMetrics {
+    try RankingEvaluator.checkCovers(model, train)
+    guard test.userIDs == train.userIDs, test.itemIDs == train.itemIDs else {
         throw ALSError.shapeMismatch(
-            "model \(model.users)×\(model.items), train \(train.users)×\(train.items), test \(test.users)×\(test.items); evaluate the model on the split it was trained on")
+            "train is \(train.users)×\(train.items) and test \(test.users)×\(test.items), or their id maps differ; evaluate the model on the split it was trained on")
     }
     return evaluateRatings(test: test) { u, i in
-        let userSeen = train.byUser.count(of: u) > 0, itemSeen = train.byItem.count(of: i) > 0
-        if userSeen, itemSeen { return model.score(user: u, item: i) }
-        guard model.hasBiases else { return model.globalMean }
-        return model.globalMean + (userSeen ? model.userBiases[u] : 0) + (itemSeen ? model.itemBiases[i] : 0)
+        let s = modelPrediction(model, train: train, user: u, item: i)
+        guard let clamp else { return s }
+        return min(max(s, clamp.lowerBound), clamp.upperBound)
     }
+}
+
+/// The prediction of `evaluateRatings(model:train:test:)` for one cell, before clamping.
+func modelPrediction(_ model: ALSModel, train: InteractionMatrix, user u: Int, item i: Int) -> Float {
+    let userSeen = u < model.users && train.byUser.count(of: u) > 0
+    let itemSeen = i < model.items && train.byItem.count(of: i) > 0
+    if userSeen, itemSeen { return model.score(user: u, item: i) }
+    guard model.hasBiases else { return model.globalMean }
+    return model.globalMean + (userSeen ? model.userBiases[u] : 0) + (itemSeen ? model.itemBiases[i] : 0)
 }
