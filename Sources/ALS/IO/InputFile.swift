@@ -1,0 +1,129 @@
+import Glibc
+
+/// An open file read with `pread`, so that several threads can read disjoint ranges at once
+/// without sharing a file position, and without a whole-file mapping staying resident.
+final class _InputFile: @unchecked Sendable {
+    let path: String
+    let descriptor: Int32
+    let size: Int
+
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ALSError.io(path: path, reason: _errnoText()) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let reason = _errnoText()
+            close(fd)
+            throw ALSError.io(path: path, reason: reason)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ALSError.io(path: path, reason: "not a regular file")
+        }
+        self.path = path
+        self.descriptor = fd
+        self.size = Int(st.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    /// Reads up to `count` bytes at `offset` into `buffer`, retrying short reads; returns the
+    /// number of bytes read (less than `count` only at the end of the file).
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
+        var done = 0
+        while done < count {
+            let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ALSError.io(path: path, reason: _errnoText())
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Up to `count` bytes from `offset`, as an array (for sniffing and small headers).
+    func bytes(at offset: Int, count: Int) throws -> [UInt8] {
+        let n = max(0, min(count, size - offset))
+        var out = [UInt8](repeating: 0, count: n)
+        let got = try out.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: n, at: offset) }
+        out.removeLast(n - got)
+        return out
+    }
+
+    /// The offset just after the first newline at or after `offset - 1`, so that the result is
+    /// always the start of a line (or `size`). Used to split the file for parallel parsing.
+    func lineStart(atOrAfter offset: Int) throws -> Int {
+        if offset <= 0 { return 0 }
+        var position = offset - 1
+        let window = 1 << 16
+        while position < size {
+            let chunk = try bytes(at: position, count: window)
+            if let i = chunk.firstIndex(of: 10) { return position + i + 1 }
+            position += chunk.count
+        }
+        return size
+    }
+}
+
+/// The text of the current `errno`.
+func _errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Runs `body(0) … body(count - 1)`, each on its own worker (through the training engine's
+/// `_parallelFor`), and waits for all of them. Each call writes only its own slot of whatever it
+/// shares, so no locking is needed.
+func _loaderParallel(_ count: Int, _ body: (Int) -> Void) {
+    try! _parallelFor(count: count, threads: count, chunk: 1) { range, _ in
+        for i in range { body(i) }
+    }
+}
+
+/// A fixed number of result slots written by `_loaderParallel` workers, one slot each. The
+/// storage is a raw allocation rather than an array so that two threads writing different slots
+/// never make overlapping accesses to one Swift property.
+final class _LoaderSlots<T>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<T?>
+    let count: Int
+    init(_ count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+    subscript(i: Int) -> T? {
+        get { storage[i] }
+        set { storage[i] = newValue }
+    }
+    /// Every slot, each of which must have been filled.
+    var values: [T] { (0 ..< count).map { storage[$0]! } }
+}
+
+/// Writes `text` to standard error (file descriptor 2), unbuffered.
+func _writeStandardError(_ text: String) {
+    var t = text
+    t.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
+}
+
+/// Opens `path` for writing (truncating), or throws `ALSError.io`.
+func _createFile(_ path: String) throws -> Int32 {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw ALSError.io(path: path, reason: _errnoText()) }
+    return fd
+}
+
+/// Writes all of `count` bytes, retrying short writes, or throws `ALSError.io`.
+func _writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, path: String) throws {
+    var done = 0
+    while done < count {
+        let n = write(fd, bytes + done, count - done)
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ALSError.io(path: path, reason: _errnoText())
+        }
+        done += n
+    }
+}

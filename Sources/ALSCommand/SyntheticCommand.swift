@@ -1,0 +1,35 @@
+import ALS
+import ArgumentParser
+
+/// `als synthetic OUT`: a hidden helper that writes a seeded MovieLens-shaped CSV, for the loader
+/// benchmark (`Benchmarks/loader/run.sh`) and for trying commands without a download.
+struct SyntheticCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthetic",
+        abstract: "Write seeded synthetic interactions as CSV (user,item,rating,timestamp).",
+        shouldDisplay: false)
+
+    @Argument(help: ArgumentHelp("Where to write the CSV.", valueName: "out"))
+    var output: String
+
+    @Option(help: "Shape: \(SyntheticData.Shape.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var shape: SyntheticData.Shape = .ml100k
+
+    @Option(help: "Values: ratings (half stars 1–5) or play-counts (1–50).")
+    var values: SyntheticData.Values = .ratings
+
+    @Option(help: "Random seed; the same seed writes the same file.")
+    var seed: UInt64 = 42
+
+    @Flag(inversion: .prefixedNo, help: "Write a timestamp column.")
+    var timestamps = true
+
+    func run() throws {
+        let data = SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps)
+        let bytes = try data.writeCSV(to: output)
+        print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
+    }
+}
+
+extension SyntheticData.Shape: ExpressibleByArgument {}
+extension SyntheticData.Values: ExpressibleByArgument {}
