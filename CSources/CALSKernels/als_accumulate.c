@@ -69,6 +69,7 @@ ALS_DISPATCH
 static void gather_scaled(int32_t k, int64_t nb, const int32_t *idx, const float *d, const float *t,
                           const float *Y, int64_t ldy, float *S, float *b) {
     for (int64_t j = 0; j < nb; j++) {
+        if (j + ALS_PREFETCH_AHEAD < nb) als_prefetch_row(Y + (int64_t)idx[j + ALS_PREFETCH_AHEAD] * ldy, k);
         const float *y = Y + (int64_t)idx[j] * ldy;
         float *s = S + j * k;
         const float dj = d[j];

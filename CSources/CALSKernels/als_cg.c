@@ -4,23 +4,23 @@
 //
 // warm-started from the previous factors, so a few steps per iteration suffice (default 3).
 //
-// Speed: the sparse part is the cost. A row's y_j are gathered once into scratch (when they fit,
-// ALS_CG_GATHER_FLOATS), in row and transposed layouts, so the 1 + steps sparse products re-read
-// them from cache instead of from scattered rows of a factor matrix that may not fit in cache,
-// and need no horizontal sums (see sparse_product_gathered). Rows too long to gather are read
-// in place, four entries at a time.
+// Speed: the sparse part is the cost. A row's y_j are gathered once into contiguous scratch
+// (when they fit, ALS_CG_GATHER_FLOATS), so the 1 + steps sparse products re-read them from
+// cache instead of from scattered rows of a factor matrix that may not fit in cache, sixteen
+// entries at a time with one reduction tree for their sixteen dots (sparse_product_gathered).
+// Rows too short or too long to gather are read in place, four entries at a time.
 #include <math.h>
 #include "als_simd.h"
 
 // Rows shorter than this are read in place (see cg_solve).
-#define ALS_CG_GATHER_MIN_ENTRIES 64
+#define ALS_CG_GATHER_MIN_ENTRIES 16
 
 // Entries a row may have to be gathered: whole 16-entry blocks of k floats within the budget.
 static inline int64_t gather_capacity(int32_t k) { return (ALS_CG_GATHER_FLOATS / k) / 16 * 16; }
 
 int64_t als_cg_scratch_floats(int32_t k) {
-    // r, p, Ap; the row and transposed layouts; the padded d and t.
-    return 3 * (int64_t)k + 2 * (int64_t)ALS_CG_GATHER_FLOATS + 2 * gather_capacity(k);
+    // r, p, Ap; the gathered rows; the padded d and t.
+    return 3 * (int64_t)k + (int64_t)ALS_CG_GATHER_FLOATS + 2 * gather_capacity(k);
 }
 
 // out = gscale·G·v + regScale·reg∘v. G is symmetric, so G·v = Σ_i v_i·G[i][:]: whole-vector
@@ -62,6 +62,8 @@ ALS_INLINE void sparse_product(int32_t k, int64_t n, const int32_t *idx, const f
     int64_t j = 0;
     for (; j + 4 <= n; j += 4) {
         const float *y0 = ROW(j), *y1 = ROW(j + 1), *y2 = ROW(j + 2), *y3 = ROW(j + 3);
+        if (j + ALS_PREFETCH_AHEAD + 4 <= n)
+            for (int e = 0; e < 4; e++) als_prefetch_row(ROW(j + ALS_PREFETCH_AHEAD + e), k);
         als_v16 a0 = als_splat16(0), a1 = a0, a2 = a0, a3 = a0;
         int32_t i = 0;
         for (; i + 16 <= k; i += 16) {
@@ -91,22 +93,47 @@ ALS_INLINE void sparse_product(int32_t k, int64_t n, const int32_t *idx, const f
     }
 }
 
-// The same product over a row gathered in two layouts, 16 entries per block: `rows` (block of
-// 16 rows of k floats, zero-padded) and `cols` (its transpose, k × 16). The 16 dot products of a
-// block are k whole-vector multiply-adds over `cols`, s += v_i · cols[i][0:16], and the update is
-// k/16 × 16 over `rows`; no horizontal sums at all. w and tw are zero-padded to whole blocks.
-ALS_INLINE void sparse_product_gathered(int32_t k, int64_t blocks, const float *rows, const float *cols,
+// Sixteen partial-sum vectors a0…a15 reduced to one vector whose lane e is Σ lanes of a_e:
+// a transpose-and-add tree (16 → 8 → 4 → 2 → 1 partials per row), 15 shuffle pairs in all,
+// instead of sixteen separate horizontal sums.
+#define ALS_RED_8(a, b) (__builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) + \
+                         __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
+#define ALS_RED_4(a, b) (__builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) + \
+                         __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31))
+#define ALS_RED_2(a, b) (__builtin_shufflevector(a, b, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) + \
+                         __builtin_shufflevector(a, b, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31))
+#define ALS_RED_1(a, b) (__builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) + \
+                         __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31))
+
+// The same product over a row gathered contiguously (16 × k per block, zero-padded to whole
+// blocks; w and tw zero-padded too). The 16 dots of a block accumulate in 16 vectors and are
+// reduced by the tree above; the update then streams the block once: out += Σ_e s_e·row_e.
+ALS_INLINE void sparse_product_gathered(int32_t k, int64_t blocks, const float *rows,
                                         const float *w, const float *tw, const float *v, float *out) {
     for (int64_t bk = 0; bk < blocks; bk++) {
-        const float *R = rows + bk * 16 * k, *C = cols + bk * 16 * k;
-        als_v16 s = als_splat16(0), s2 = s;
+        const float *R = rows + bk * 16 * k;
+        als_v16 a0 = als_splat16(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        als_v16 a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
         int32_t i = 0;
-        for (; i + 2 <= k; i += 2) {
-            s += als_splat16(v[i]) * als_load16(C + (int64_t)i * 16);
-            s2 += als_splat16(v[i + 1]) * als_load16(C + (int64_t)(i + 1) * 16);
+        for (; i + 16 <= k; i += 16) {
+            als_v16 vv = als_load16(v + i);
+            const float *r = R + i;
+            a0 += als_load16(r) * vv;           a1 += als_load16(r + k) * vv;
+            a2 += als_load16(r + 2 * k) * vv;   a3 += als_load16(r + 3 * k) * vv;
+            a4 += als_load16(r + 4 * k) * vv;   a5 += als_load16(r + 5 * k) * vv;
+            a6 += als_load16(r + 6 * k) * vv;   a7 += als_load16(r + 7 * k) * vv;
+            a8 += als_load16(r + 8 * k) * vv;   a9 += als_load16(r + 9 * k) * vv;
+            a10 += als_load16(r + 10 * k) * vv; a11 += als_load16(r + 11 * k) * vv;
+            a12 += als_load16(r + 12 * k) * vv; a13 += als_load16(r + 13 * k) * vv;
+            a14 += als_load16(r + 14 * k) * vv; a15 += als_load16(r + 15 * k) * vv;
         }
-        for (; i < k; i++) s += als_splat16(v[i]) * als_load16(C + (int64_t)i * 16);
-        s = (s + s2) * als_load16(w + bk * 16);
+        als_v16 s = ALS_RED_1(ALS_RED_2(ALS_RED_4(ALS_RED_8(a0, a1), ALS_RED_8(a2, a3)),
+                                        ALS_RED_4(ALS_RED_8(a4, a5), ALS_RED_8(a6, a7))),
+                              ALS_RED_2(ALS_RED_4(ALS_RED_8(a8, a9), ALS_RED_8(a10, a11)),
+                                        ALS_RED_4(ALS_RED_8(a12, a13), ALS_RED_8(a14, a15))));
+        for (; i < k; i++)
+            for (int e = 0; e < 16; e++) s[e] += R[(int64_t)e * k + i] * v[i];
+        s = s * als_load16(w + bk * 16);
         if (tw) s = als_load16(tw + bk * 16) - s;
         float sc[16];
         als_store16(sc, s);
@@ -139,32 +166,25 @@ static als_status_t cg_solve(int32_t k, const float *G, float gscale, const floa
                              int64_t n, const int32_t *idx, const float *d, const float *t,
                              const float *Y, int64_t ldy, int32_t steps, float *x, float *scratch) {
     float *r = scratch, *p = scratch + k, *Ap = scratch + 2 * (int64_t)k;
-    float *rows = scratch + 3 * (int64_t)k, *cols = rows + ALS_CG_GATHER_FLOATS;
+    float *rows = scratch + 3 * (int64_t)k;
     const int64_t capacity = gather_capacity(k);
-    float *wpad = cols + ALS_CG_GATHER_FLOATS, *tpad = wpad + capacity;
+    float *wpad = rows + ALS_CG_GATHER_FLOATS, *tpad = wpad + capacity;
     const int64_t blocks = (n + 15) / 16;
     // Short rows are read in place: padding them to whole blocks would cost more than it saves.
     const int gathered = n >= ALS_CG_GATHER_MIN_ENTRIES && blocks * 16 <= capacity;
     if (gathered) {
-        for (int64_t j = 0; j < blocks * 16; j++) {
-            float *row = rows + j * k;
-            float *col = cols + (j / 16) * 16 * k + (j % 16);
-            if (j < n) {
-                const float *y = Y + (int64_t)idx[j] * ldy;
-                memcpy(row, y, sizeof(float) * (size_t)k);
-                for (int32_t i = 0; i < k; i++) col[(int64_t)i * 16] = y[i];
-                wpad[j] = d[j];
-                tpad[j] = t[j];
-            } else {
-                memset(row, 0, sizeof(float) * (size_t)k);
-                for (int32_t i = 0; i < k; i++) col[(int64_t)i * 16] = 0;
-                wpad[j] = 0;
-                tpad[j] = 0;
-            }
+        for (int64_t j = 0; j < n; j++) {
+            if (j + ALS_PREFETCH_AHEAD < n) als_prefetch_row(Y + (int64_t)idx[j + ALS_PREFETCH_AHEAD] * ldy, k);
+            memcpy(rows + j * k, Y + (int64_t)idx[j] * ldy, sizeof(float) * (size_t)k);
+            wpad[j] = d[j];
+            tpad[j] = t[j];
         }
+        const int64_t padded = blocks * 16;
+        memset(rows + n * k, 0, sizeof(float) * (size_t)((padded - n) * k));
+        for (int64_t j = n; j < padded; j++) wpad[j] = tpad[j] = 0;
     }
 #define SPARSE(tw_, v_, out_) \
-    (gathered ? sparse_product_gathered(k, blocks, rows, cols, wpad, (tw_) ? tpad : NULL, v_, out_) \
+    (gathered ? sparse_product_gathered(k, blocks, rows, wpad, (tw_) ? tpad : NULL, v_, out_) \
               : sparse_product(k, n, idx, d, (tw_) ? t : NULL, Y, ldy, v_, out_))
     // r = b − A x = Σ_j (t_j − d_j y_jᵀx) y_j − gscale·G x − regScale·reg∘x, in one sparse pass.
     gram_product(k, G, gscale, reg, regScale, x, r);

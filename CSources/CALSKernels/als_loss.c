@@ -18,6 +18,7 @@ als_status_t als_row_loss(int32_t k, const float *G, float gscale, int64_t n, co
         total += (double)gscale * q;
     }
     for (int64_t j = 0; j < n; j++) {
+        if (j + ALS_PREFETCH_AHEAD < n) als_prefetch_row(Y + (int64_t)idx[j + ALS_PREFETCH_AHEAD] * ldy, k);
         double s = als_dot(k, x, Y + (int64_t)idx[j] * ldy);
         double e = (double)p[j] - s;
         total += (double)c[j] * e * e - (double)w[j] * s * s;

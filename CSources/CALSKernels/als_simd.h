@@ -19,12 +19,20 @@ typedef float als_v16 __attribute__((vector_size(64), aligned(4)));
 #define als_load16(p) (*(const als_v16 *)(p))
 #define als_store16(p, v) (*(als_v16 *)(p) = (v))
 #define als_splat16(s) ((als_v16){0} + (float)(s))
-#define als_hsum16(v) als_hsum16_((v)[0], (v)[1], (v)[2], (v)[3], (v)[4], (v)[5], (v)[6], (v)[7], \
-                                   (v)[8], (v)[9], (v)[10], (v)[11], (v)[12], (v)[13], (v)[14], (v)[15])
-ALS_INLINE float als_hsum16_(float a, float b, float c, float d, float e, float f, float g, float h,
-                             float i, float j, float k, float l, float m, float n, float o, float p) {
-    return ((a + b) + (c + d)) + ((e + f) + (g + h)) + (((i + j) + (k + l)) + ((m + n) + (o + p)));
-}
+typedef float als_v8 __attribute__((vector_size(32), aligned(4)));
+typedef float als_v4 __attribute__((vector_size(16), aligned(4)));
+#define als_load8(p) (*(const als_v8 *)(p))
+#define als_store8(p, v) (*(als_v8 *)(p) = (v))
+#define als_load4(p) (*(const als_v4 *)(p))
+#define als_store4(p, v) (*(als_v4 *)(p) = (v))
+// Horizontal sum by halving (16 → 8 → 4 → 2 → 1 lanes): four shuffles and adds, not fifteen
+// scalar extractions.
+#define als_hsum16(v) ({ \
+    als_v16 _v = (v); \
+    als_v8 _h = __builtin_shufflevector(_v, _v, 0, 1, 2, 3, 4, 5, 6, 7) \
+              + __builtin_shufflevector(_v, _v, 8, 9, 10, 11, 12, 13, 14, 15); \
+    als_v4 _q = __builtin_shufflevector(_h, _h, 0, 1, 2, 3) + __builtin_shufflevector(_h, _h, 4, 5, 6, 7); \
+    (_q[0] + _q[2]) + (_q[1] + _q[3]); })
 
 // Sanitizers are off-limits for clones: an ifunc resolver runs before the sanitizer runtime is
 // set up and crashes it, so sanitized builds (swift test --sanitize=thread) use one portable body.
@@ -40,6 +48,16 @@ ALS_INLINE float als_hsum16_(float a, float b, float c, float d, float e, float 
 #define ALS_DISPATCH
 #endif
 
+// Prefetch distance, in entries, for gathers of scattered factor rows. A row of a fixed side
+// that does not fit in cache costs a DRAM round trip; asking for rows this far ahead keeps
+// several misses in flight instead of stalling on each one in turn.
+#define ALS_PREFETCH_AHEAD 8
+
+// Prefetches the k floats of a row (every 64-byte line of it).
+ALS_INLINE void als_prefetch_row(const float *row, int32_t k) {
+    for (int32_t i = 0; i < k; i += 16) __builtin_prefetch(row + i, 0, 3);
+}
+
 // x·y over k floats, vectorised.
 ALS_INLINE float als_dot(int32_t k, const float *x, const float *y) {
     als_v16 acc0 = als_splat16(0), acc1 = als_splat16(0);
@@ -50,6 +68,17 @@ ALS_INLINE float als_dot(int32_t k, const float *x, const float *y) {
     }
     for (; i + 16 <= k; i += 16) acc0 += als_load16(x + i) * als_load16(y + i);
     float s = als_hsum16(acc0 + acc1);
+    if (i + 8 <= k) {
+        als_v8 p = als_load8(x + i) * als_load8(y + i);
+        als_v4 q = __builtin_shufflevector(p, p, 0, 1, 2, 3) + __builtin_shufflevector(p, p, 4, 5, 6, 7);
+        s += (q[0] + q[2]) + (q[1] + q[3]);
+        i += 8;
+    }
+    if (i + 4 <= k) {
+        als_v4 q = als_load4(x + i) * als_load4(y + i);
+        s += (q[0] + q[2]) + (q[1] + q[3]);
+        i += 4;
+    }
     for (; i < k; i++) s += x[i] * y[i];
     return s;
 }
@@ -59,6 +88,15 @@ ALS_INLINE void als_axpy(int32_t k, float a, const float *x, float *y) {
     als_v16 va = als_splat16(a);
     int32_t i = 0;
     for (; i + 16 <= k; i += 16) als_store16(y + i, als_load16(y + i) + va * als_load16(x + i));
+    // Tails in 8- and 4-wide steps: the Cholesky update's rows shrink to every length below k.
+    if (i + 8 <= k) {
+        als_store8(y + i, als_load8(y + i) + a * als_load8(x + i));
+        i += 8;
+    }
+    if (i + 4 <= k) {
+        als_store4(y + i, als_load4(y + i) + a * als_load4(x + i));
+        i += 4;
+    }
     for (; i < k; i++) y[i] += a * x[i];
 }
 

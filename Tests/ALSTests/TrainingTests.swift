@@ -137,6 +137,23 @@ struct HalfStepTests {
         #expect(maxRelativeError(rows(cg.U, dims: cg.dims), rows(exact.U, dims: exact.dims)) < 1e-3)
     }
 
+    @Test("CG equals Cholesky on rows long enough to be gathered, for k with and without vector tails",
+          arguments: [8, 20, 32])
+    func cgEqualsCholeskyGathered(k: Int) throws {
+        var config = ALSConfiguration(mode: .implicit)
+        config.factors = k; config.regularization = 0.5; config.alpha = 2; config.initScale = 0.3
+        // 60 × 40 with 1,500 draws: rows of 20–40 entries, past the kernel's gather threshold.
+        let data = try smallProblem(users: 60, items: 40, count: 1500, seed: 17)
+        var exact = try _TrainingState(configuration: config, data: data)
+        config.solver = .cg
+        config.cgSteps = 4 * k
+        var cg = try _TrainingState(configuration: config, data: data)
+        try exact.userHalfStep(iteration: 1); try exact.itemHalfStep(iteration: 1)
+        try cg.userHalfStep(iteration: 1); try cg.itemHalfStep(iteration: 1)
+        #expect(maxRelativeError(rows(cg.U, dims: k), rows(exact.U, dims: k)) < 1e-3)
+        #expect(maxRelativeError(rows(cg.V, dims: k), rows(exact.V, dims: k)) < 1e-3)
+    }
+
     @Test("per-entry weights supplied by the caller are used by weighted mode")
     func entryWeights() throws {
         var config = ALSConfiguration(mode: .weighted)

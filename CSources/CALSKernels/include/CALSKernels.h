@@ -39,7 +39,7 @@ typedef enum als_status : int32_t {
 
 /// Floats of a row's gathered fixed-side vectors `als_solve_cg_row` keeps in scratch (512 KiB,
 /// an L2's worth): rows with n·k beyond this are read in place instead.
-#define ALS_CG_GATHER_FLOATS (1 << 18)
+#define ALS_CG_GATHER_FLOATS (1 << 19)
 
 /// Floats of scratch `als_accumulate` needs for factor count k.
 int64_t als_accumulate_scratch_floats(int32_t k);
