@@ -15,7 +15,7 @@ import Glibc
 /// | 24 | 8 × 4 | users, items, non-zeros, duplicates merged |
 /// | 56 | 8 × 2 | bytes of the user and item id text (0 for integer ids) |
 /// | 72 | 8 | total file length |
-/// | 80 | 8 | checksum of bytes 0..<80 and of every section (`_Checksum`) |
+/// | 80 | 8 | XXH64 of every other byte of the file (0..<80, then 88 to the end) |
 /// | 88 | 8 | reserved, 0 |
 /// | 96 | … | sections, each padded with zeros to 8 bytes: CSR offsets, indices, values,
 ///   [timestamps], [weights]; the same for the CSC; then user ids and item ids, each either
@@ -121,10 +121,20 @@ public enum BinaryCache {
             }
         }
 
-        var checksum = _Checksum()
-        let provisional = header.bytes(checksum: 0, length: length)
-        provisional.withUnsafeBytes { checksum.add($0.baseAddress, count: 80) }
-        for s in sections { try s { checksum.add($0.baseAddress, count: $0.count) } }
+        // The checksum covers every byte but its own: the header around it, each section and
+        // its zero padding.
+        let zeros = [UInt8](repeating: 0, count: 8)
+        var checksum = _XXH64()
+        header.bytes(checksum: 0, length: length).withUnsafeBytes { h in
+            checksum.update(UnsafeRawBufferPointer(rebasing: h[0 ..< 80]))
+            checksum.update(UnsafeRawBufferPointer(rebasing: h[88 ..< headerSize]))
+        }
+        for s in sections {
+            try s { b in
+                checksum.update(b)
+                zeros.withUnsafeBytes { checksum.update(UnsafeRawBufferPointer(rebasing: $0[0 ..< (8 - b.count % 8) % 8])) }
+            }
+        }
 
         let temporary = path + ".tmp-\(getpid())"
         let fd = try _createFile(temporary)
@@ -133,9 +143,8 @@ public enum BinaryCache {
             if !closed { close(fd) }
         }
         do {
-            let headerBytes = header.bytes(checksum: checksum.value, length: length)
+            let headerBytes = header.bytes(checksum: checksum.digest(), length: length)
             try headerBytes.withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, $0.count, path: temporary) }
-            let zeros = [UInt8](repeating: 0, count: 8)
             for s in sections {
                 try s { b in
                     if b.count > 0 { try _writeAll(fd, b.baseAddress!, b.count, path: temporary) }
@@ -171,17 +180,14 @@ public enum BinaryCache {
     /// but an intact cache of this version and byte order, and `ALSError.io` when it cannot be
     /// opened.
     public static func read(path: String) throws -> InteractionMatrix {
-        let file = try _InputFile(path: path)
+        let file = try _MappedFile(path: path)
         func corrupt(_ reason: String) -> ALSError { .corruptFile(path: path, reason: reason) }
-        guard file.size >= headerSize else {
-            throw corrupt("truncated: \(file.size) bytes, shorter than the \(headerSize)-byte header")
+        guard file.length >= headerSize else {
+            throw corrupt("truncated: \(file.length) bytes, shorter than the \(headerSize)-byte header")
         }
-        guard let map = mmap(nil, file.size, PROT_READ, MAP_PRIVATE, file.descriptor, 0), map != MAP_FAILED else {
-            throw ALSError.io(path: path, reason: _errnoText())
-        }
-        defer { munmap(map, file.size) }
-        madvise(map, file.size, MADV_SEQUENTIAL)
-        let base = UnsafeRawPointer(map)
+        let base = file.base
+        // `base` points into the mapping, which lives as long as `file`.
+        defer { withExtendedLifetime(file) {} }
         func u32(_ at: Int) -> UInt32 { base.loadUnaligned(fromByteOffset: at, as: UInt32.self) }
         func u64(_ at: Int) -> UInt64 { base.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
 
@@ -202,18 +208,19 @@ public enum BinaryCache {
         guard let length = header.fileLength, u64(72) == UInt64(length) else {
             throw corrupt("the header's counts and length disagree")
         }
-        guard file.size == length else {
-            throw corrupt(file.size < length ? "truncated: \(file.size) bytes of \(length)"
-                                             : "\(file.size - length) bytes after the end of the cache")
+        guard file.length == length else {
+            throw corrupt(file.length < length ? "truncated: \(file.length) bytes of \(length)"
+                                               : "\(file.length - length) bytes after the end of the cache")
         }
 
-        // Sections, in file order, with the checksum folded in as they are taken.
-        var checksum = _Checksum()
-        checksum.add(base, count: 80)
+        // Every byte but the checksum's own, before anything is copied out.
+        var checksum = _XXH64()
+        checksum.update(UnsafeRawBufferPointer(start: base, count: 80))
+        checksum.update(UnsafeRawBufferPointer(start: base + 88, count: length - 88))
+        guard checksum.digest() == u64(80) else { throw corrupt("checksum mismatch: the file is damaged") }
         var cursor = headerSize
         func take<T>(_ count: Int, _: T.Type) -> [T] {
             let bytes = count * MemoryLayout<T>.stride
-            checksum.add(base + cursor, count: bytes)
             let a = [T](unsafeUninitializedCapacity: count) { buffer, n in
                 if bytes > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base + cursor, byteCount: bytes) }
                 n = count
@@ -252,7 +259,6 @@ public enum BinaryCache {
         do {
             let userIDs = try ids(header.users, text: header.flags.contains(.textUserIDs), bytes: header.userTextBytes)
             let itemIDs = try ids(header.items, text: header.flags.contains(.textItemIDs), bytes: header.itemTextBytes)
-            guard checksum.value == u64(80) else { throw corrupt("checksum mismatch: the file is damaged") }
             return try InteractionMatrix(byUser: byUser, byItem: byItem, userIDs: userIDs, itemIDs: itemIDs,
                                          duplicatesMerged: header.duplicatesMerged, validate: true)
         } catch ALSError.invariantViolation(let detail) {

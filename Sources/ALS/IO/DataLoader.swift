@@ -51,7 +51,9 @@ public enum DataLoader {
     /// (at most twice per column: direct → wide integers → text).
     static func _loadText(file: _InputFile, layout initial: _LineLayout, options: LoadOptions) throws -> (InteractionMatrix, SkippedLines) {
         var layout = initial
-        let threads = min(options.threads ?? max(1, System.coreCount), max(1, file.size / (1 << 20)))
+        // By default a thread per core, but not for less than a megabyte each (starting threads
+        // would cost more than they save); an explicit count is honoured as given.
+        let threads = min(options.threads ?? min(max(1, System.coreCount), max(1, file.size >> 20)), max(1, file.size))
         var bounds = [0]
         for t in 1 ..< threads { bounds.append(max(bounds.last!, try file.lineStart(atOrAfter: file.size * t / threads))) }
         bounds.append(file.size)
