@@ -14,6 +14,9 @@ struct ALSTool: ParsableCommand {
         subcommands: [
             DemoCommand.self,
             TrainCommand.self,
+            RecommendCommand.self,
+            SimilarCommand.self,
+            FoldInCommand.self,
             InspectCommand.self,
             ConvertCommand.self,
             SyntheticCommand.self,

@@ -1,0 +1,144 @@
+import ALS
+import ArgumentParser
+import Foundation
+
+/// `als fold-in MODEL --interactions FILE`: factors for a new (or changed) user from their
+/// interactions, without retraining, and that user's recommendations.
+struct FoldInCommand: TextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fold-in",
+        abstract: "Fold a user's interactions into a saved model and print their recommendations.",
+        discussion: """
+            FILE has one interaction per line: an item id, optionally followed by a tab or a \
+            comma and a value (default 1). Blank lines and lines starting with # are ignored.
+
+            The user's factors are the exact least-squares solution against the model's item \
+            factors in the model's own mode, as in one user half-step of training. Models trained \
+            in weighted mode, or in implicit mode with --missing-weight-exponent, weigh items by \
+            their training counts: pass the training data with --train (read with the input \
+            options). The items of FILE are left out of the recommendations.
+
+            Examples:
+              als fold-in m.als --interactions liked.txt --k 10
+              als fold-in m.als --interactions liked.txt --user 9999 --output m2.als --json
+            """)
+
+    @Argument(help: ArgumentHelp("A model written by 'als train' (or an implicit .npz).", valueName: "model"))
+    var model: String
+
+    @Option(help: ArgumentHelp("The user's interactions: lines 'item', 'item<TAB>value' or 'item,value'.",
+                               valueName: "file"))
+    var interactions: String
+
+    @Option(help: "Number of items to recommend.")
+    var k: Int = 10
+
+    @Option(help: ArgumentHelp("The training data, for the per-item counts that weighted and popularity-weighted implicit models need.",
+                               valueName: "data"))
+    var train: String?
+
+    @Option(help: ArgumentHelp("Id of the folded-in user: an existing user's row is replaced, otherwise the user is added (default: a new id).",
+                               valueName: "id"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Also write the model with the folded-in user to this file.", valueName: "new-model"))
+    var output: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup(title: "Options for reading --train DATA") var input: InputOptions
+
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1 (got \(k)).") }
+        if let user, user.isEmpty { throw ValidationError("--user needs a non-empty id.") }
+    }
+
+    /// Folds the user in, writes `--output` when given, and writes the recommendations to `out`.
+    func write(to out: inout some TextOutputStream) throws {
+        let model = try loadModel(self.model)
+        let pairs = try Self.parseInteractions(path: interactions, model: model)
+        var counts: [Int]? = nil
+        if model.foldInNeedsItemCounts {
+            guard let train else {
+                throw ValidationError(
+                    "this model was trained in \(model.configuration.mode.rawValue) mode, whose item weights depend on each item's training count; pass the training data with --train DATA.")
+            }
+            let data = try model.reindexed(input.load(train).matrix)
+            counts = (0 ..< model.items).map { data.byItem.count(of: $0) }
+        }
+        let id = user ?? Self.newUserID(model)
+        let folded = try model.foldingIn(userID: id, interactions: pairs, itemCounts: counts)
+        let items = try folded.recommend(userID: id, k: k, excludeSeen: .items(pairs.map(\.item)))
+        if let output {
+            try folded.save(to: URL(fileURLWithPath: output))
+            InputOptions.printToStandardError(
+                "wrote \(output): user \(id) \(model.userIDs.index(of: id) == nil ? "added" : "replaced") from \(pairs.count) interactions")
+        }
+        out.write(json ? try Rendering.json("user", id, items) : Rendering.table(items, idHeader: "item"))
+    }
+
+    /// The interactions of `path` as (dense item, value) pairs of `model`.
+    ///
+    /// - Throws: `FoldInInputError` for an unreadable line or an empty file,
+    ///   `ALSError.unknownID` for an item the model does not know.
+    static func parseInteractions(path: String, model: ALSModel) throws -> [(item: Int, value: Float)] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ALSError.io(path: path, reason: "cannot read (\(error.localizedDescription))")
+        }
+        var pairs: [(item: Int, value: Float)] = []
+        for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(maxSplits: 1, omittingEmptySubsequences: false) { $0 == "\t" || $0 == "," }
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            func bad(_ reason: String) -> FoldInInputError { FoldInInputError(path: path, line: n + 1, text: line, reason: reason) }
+            guard !fields[0].isEmpty else { throw bad("the item id is empty") }
+            var value: Float = 1
+            if fields.count == 2 {
+                guard let v = Float(fields[1]), v.isFinite else { throw bad("the value \"\(fields[1])\" is not a finite number") }
+                value = v
+            }
+            guard let item = model.itemIDs.index(of: fields[0]) else { throw ALSError.unknownID(kind: "item", id: fields[0]) }
+            pairs.append((item, value))
+        }
+        guard !pairs.isEmpty else {
+            throw FoldInInputError(path: path, line: 0, text: "", reason: "no interactions; a folded-in user needs at least one")
+        }
+        return pairs
+    }
+
+    /// An id the model does not have: one more than the largest integer id (the smallest free
+    /// non-negative one when that is Int64.max), or "new-user" (with a numeric suffix when taken)
+    /// for text ids.
+    static func newUserID(_ model: ALSModel) -> String {
+        if case .integers(let ids) = model.userIDs.storage {
+            if let top = ids.max(), top < .max { return String(top + 1) }
+            return String((0 ... Int64(ids.count)).first { model.userIDs.index(of: $0) == nil }!)
+        }
+        var id = "new-user", n = 1
+        while model.userIDs.index(of: id) != nil {
+            n += 1
+            id = "new-user-\(n)"
+        }
+        return id
+    }
+}
+
+/// A line of a fold-in interactions file that cannot be read.
+struct FoldInInputError: Error, CustomStringConvertible {
+    var path: String
+    /// 1-based; 0 when the problem concerns the whole file.
+    var line: Int
+    var text: String
+    var reason: String
+
+    var description: String {
+        line == 0
+            ? "\(path): \(reason)."
+            : "\(path):\(line): \(reason) (text: \"\(text)\"). Write one interaction per line: item, item<TAB>value or item,value."
+    }
+}
