@@ -23,16 +23,21 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the model.")
     var output: String
 
+    @Option(help: ArgumentHelp("Also write the factors as an .npz that Python implicit's `load` accepts.", valueName: "file"))
+    var exportNpz: String?
+
     func run() throws {
         let loaded = try input.load(file)
         let data = loaded.matrix
         let config = try training.configuration()
         if !input.quiet {
+            InputOptions.printToStandardError("OpenBLAS core: \(ALSRuntime.openBLASCoreName), threads: \(ALSRuntime.threads(config.threads))")
             InputOptions.printToStandardError(
                 "training \(config.mode.rawValue) ALS: \(data.users) users × \(data.items) items, \(data.nonZeros) interactions, k = \(config.factors), λ = \(config.regularization), \(config.solver.rawValue)")
         }
         let model = try ALSTrainer(config).fit(data) { p in if !input.quiet { printProgress(p) } }
         try model.save(to: URL(fileURLWithPath: output))
+        if let exportNpz { try model.exportNPZ(to: URL(fileURLWithPath: exportNpz)) }
         print("wrote \(output): \(model.users) users, \(model.items) items, k = \(model.factors), final loss \(model.lossHistory.last.map { String(format: "%.6e", $0) } ?? "-")")
     }
 }

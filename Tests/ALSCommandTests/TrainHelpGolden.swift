@@ -91,6 +91,7 @@ OPTIONS:
                           Stop when the relative loss change falls below this (default: run every
                           iteration).
   -o, --output <output>   Where to write the model.
+  --export-npz <file>     Also write the factors as an .npz that Python implicit's `load` accepts.
   --version               Show the version.
   -h, --help              Show help information.
 
