@@ -47,6 +47,7 @@ struct InspectCommand: ParsableCommand {
         if let seconds = loadSeconds {
             line("load time", formatFixed(seconds, 3) + " s")
             line("throughput", formatFixed(Double(result.bytes) / 1e6 / max(seconds, 1e-9), 1) + " MB/s")
+            line("in memory", "\(s.storageBytes) bytes (CSR, CSC and id lists)")
         }
         let exact = s.values.allSatisfy { $0.lower == $0.upper }
         out += exact ? "values      count per value\n" : "values      count per range (10 equal bins)\n"

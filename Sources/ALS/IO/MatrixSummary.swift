@@ -46,6 +46,9 @@ public struct MatrixSummary: Sendable, Equatable {
     public var perItem: Quantiles
     /// Earliest and latest timestamp, when the matrix has timestamps.
     public var timestamps: ClosedRange<Int64>?
+    /// Bytes held by the CSR and CSC arrays and the id lists (the dictionaries behind `IDMap`
+    /// lookups are not counted): the "final in-memory structure" of the loader benchmark.
+    public var storageBytes: Int
 
     public init(_ m: InteractionMatrix) {
         users = m.users
@@ -57,6 +60,17 @@ public struct MatrixSummary: Sendable, Equatable {
         perItem = Quantiles((0 ..< m.items).map { m.byItem.count(of: $0) })
         values = Self.histogram(m.byUser.values)
         timestamps = m.byUser.timestamps.flatMap { t in t.min().map { $0 ... t.max()! } }
+        func bytes(_ c: CompressedMatrix) -> Int {
+            c.outerOffsets.count * 8 + c.innerIndices.count * 4 + c.values.count * 4
+                + (c.timestamps?.count ?? 0) * 8 + (c.weights?.count ?? 0) * 4
+        }
+        func bytes(_ ids: IDMap) -> Int {
+            switch ids.storage {
+            case .integers(let a): return a.count * 8
+            case .strings(let a): return a.reduce(0) { $0 + 16 + $1.utf8.count }
+            }
+        }
+        storageBytes = bytes(m.byUser) + bytes(m.byItem) + bytes(m.userIDs) + bytes(m.itemIDs)
     }
 
     /// One bar per distinct value when there are few, else ten equal-width bars.

@@ -24,7 +24,6 @@ struct _ParsedColumn<T: BitwiseCopyable> {
         }
         base = p.assumingMemoryBound(to: T.self)
         capacity = n
-        _adviseHugePages(p, bytes: n * MemoryLayout<T>.stride)
     }
 
     mutating func free() {

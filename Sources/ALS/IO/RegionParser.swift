@@ -65,6 +65,10 @@ struct _RegionParser {
     let keepLines: Bool
     /// The layout has a timestamp column (kept apart: the hot loop asks once per line).
     let hasTimestamps: Bool
+    /// The separator, when lines can take the one-pass fast path: fields exactly user, item,
+    /// [value, [timestamp]] in that order, one separator byte, integer ids in direct mode.
+    let fastDelimiter: UInt8?
+    let fastHasValue: Bool
 
     var users = _ParsedColumn<UInt32>()
     var items = _ParsedColumn<UInt32>()
@@ -87,6 +91,10 @@ struct _RegionParser {
         self.skipInvalid = skipInvalid
         self.keepLines = keepLines
         hasTimestamps = layout.hasTimestamps
+        let simpleRoles: [[_FieldRole]] = [[.user, .item], [.user, .item, .value], [.user, .item, .value, .timestamp]]
+        fastDelimiter = !layout.adjacency && layout.delimiter.count == 1 && simpleRoles.contains(layout.roles)
+            && layout.userMode == .direct && layout.itemMode == .direct ? layout.delimiter[0] : nil
+        fastHasValue = layout.roles.count >= 3
         let reserve = Int(Double(expectedBytes) / max(2, layout.bytesPerEntry) * 1.05) + 16
         users = _ParsedColumn(reserving: reserve)
         items = _ParsedColumn(reserving: reserve)
@@ -184,6 +192,7 @@ struct _RegionParser {
             headerPending = false
             return
         }
+        if let d = fastDelimiter, parseFast(start, end, d) { return }
         var issue: _LineIssue?
         let stored = layout.adjacency ? parseAdjacency(start, end, issue: &issue) : parseDelimited(start, end, d, roles, issue: &issue)
         guard !stored, let issue else { return }  // stored, or abandoned for a restart
@@ -352,6 +361,39 @@ struct _RegionParser {
     }
 
     // MARK: - Lines
+
+    /// The common line in one pass: `user<d>item[<d>value[<d>timestamp]]` with integer ids in
+    /// `0 ..< 2³²` and a short decimal value. Returns false, having stored nothing, at the first
+    /// surprise; the general parser then reads the line again and says what is wrong (or asks for
+    /// a restart).
+    @inline(__always)
+    private mutating func parseFast(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UInt8) -> Bool {
+        guard let (u, p1) = _parseInt64(start, end), p1 < end, p1.pointee == d, u >= 0, u <= Int64(UInt32.max),
+              let (i, p2) = _parseInt64(p1 + 1, end), i >= 0, i <= Int64(UInt32.max) else { return false }
+        var q = p2
+        var value: Float = 1
+        if fastHasValue {
+            guard q < end, q.pointee == d, let (v, p3) = _parseFloatFast(q + 1, end), v >= 0 || allowNegative else { return false }
+            value = v
+            q = p3
+        }
+        var timestamp: Int64 = 0
+        if hasTimestamps {
+            guard q < end, q.pointee == d, let (t, p4) = _parseInt64(q + 1, end) else { return false }
+            timestamp = t
+            q = p4
+        }
+        guard q == end else { return false }
+        let user = UInt32(truncatingIfNeeded: u), item = UInt32(truncatingIfNeeded: i)
+        userIDs.maxDirect = max(userIDs.maxDirect, user)
+        itemIDs.maxDirect = max(itemIDs.maxDirect, item)
+        users.append(user)
+        items.append(item)
+        values.append(value)
+        if hasTimestamps { timestamps.append(timestamp) }
+        if keepLines { lines.append(Int32(truncatingIfNeeded: lineCount)) }
+        return true
+    }
 
     /// A line of exactly `roles.count` fields. Returns true when the line was stored; otherwise
     /// `issue` says why (nil when a restart was asked for).

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Loader benchmark: parse + build of CSR and CSC for an ml20m-shaped CSV (20,000,263 lines,
+# user,item,rating,timestamp) by `als inspect --timing`, against pandas.read_csv +
+# scipy.sparse.csr_matrix on the same file in the same run. Release build only.
+#
+# Environment (all optional):
+#   VENV     virtualenv with pandas and scipy (created with python3 -m venv + pip if missing);
+#            default /root/als-peers
+#   WORK     directory for the generated CSV, outside the repository; default /tmp/als-loader-bench
+#   SCRATCH  SwiftPM scratch path for the release build; default <repo>/.build-release
+#   SHAPE    ml100k | ml1m | ml20m | ml25m; default ml20m
+#   RUNS     runs of each side, alternated; the best and the median are reported; default 3
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+venv=${VENV:-/root/als-peers}
+work=${WORK:-/tmp/als-loader-bench}
+scratch=${SCRATCH:-$root/.build-release}
+shape=${SHAPE:-ml20m}
+runs=${RUNS:-3}
+case "$work/" in "$root"/*) echo "WORK must be outside the repository" >&2; exit 2 ;; esac
+
+echo "== build (release)"
+swift build -c release --product als --package-path "$root" --scratch-path "$scratch" 2>&1 | tail -1
+als="$(swift build -c release --package-path "$root" --scratch-path "$scratch" --show-bin-path)/als"
+
+mkdir -p "$work"
+csv="$work/$shape.csv"
+if [ ! -s "$csv" ]; then
+  echo "== generate $csv"
+  "$als" synthetic --shape "$shape" "$csv"
+fi
+bytes=$(stat -c %s "$csv")
+echo "== $csv: $bytes bytes, $(wc -l < "$csv") lines (header included)"
+
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pandas, scipy' 2>/dev/null; then
+  echo "== create $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet pandas scipy
+fi
+"$venv/bin/python" -c 'import pandas, scipy, numpy; print("== peer: pandas", pandas.__version__, "scipy", scipy.__version__, "numpy", numpy.__version__)'
+
+echo "== machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
+cat "$csv" > /dev/null  # both sides read from the page cache
+
+# "<seconds> <peak RSS KiB>" of one run of each side.
+ours() {
+  /usr/bin/time -v "$als" inspect --quiet --timing "$csv" > "$work/ours.out" 2> "$work/ours.time"
+  echo "$(awk '/^load time/ {print $3}' "$work/ours.out") $(awk -F': ' '/Maximum resident/ {print $2}' "$work/ours.time")"
+}
+peer() {
+  /usr/bin/time -v "$venv/bin/python" "$root/Benchmarks/loader/peer.py" "$csv" > "$work/peer.out" 2> "$work/peer.time"
+  echo "$(awk '{print $8}' "$work/peer.out") $(awk -F': ' '/Maximum resident/ {print $2}' "$work/peer.time")"
+}
+ours_runs=(); peer_runs=()
+for r in $(seq 1 "$runs"); do
+  o=$(ours); p=$(peer)
+  echo "run $r: als ${o% *} s (peak RSS ${o#* } KiB) | pandas+scipy ${p% *} s (peak RSS ${p#* } KiB) | $(cat "$work/peer.out")"
+  ours_runs+=("$o"); peer_runs+=("$p")
+done
+structure=$(awk '/^in memory/ {print $3}' "$work/ours.out")
+grep -E '^(users|items|non-zeros)' "$work/ours.out"
+
+printf '%s\n' "${ours_runs[@]}" | sort -n > "$work/ours.runs"
+printf '%s\n' "${peer_runs[@]}" | sort -n > "$work/peer.runs"
+python3 - "$bytes" "$structure" "$work/ours.runs" "$work/peer.runs" <<'PY'
+import sys
+size, structure = int(sys.argv[1]), int(sys.argv[2])
+def load(path):
+    rows = [tuple(map(float, line.split())) for line in open(path)]  # sorted by seconds
+    return rows[0][0], rows[len(rows) // 2][0], max(r[1] for r in rows) * 1024
+ob, om, orss = load(sys.argv[3])
+pb, pm, prss = load(sys.argv[4])
+print(f"als inspect (parse + CSR + CSC): best {ob:.3f} s = {size / 1e6 / ob:.1f} MB/s, median {om:.3f} s = {size / 1e6 / om:.1f} MB/s")
+print(f"pandas.read_csv + csr_matrix:    best {pb:.3f} s = {size / 1e6 / pb:.1f} MB/s, median {pm:.3f} s = {size / 1e6 / pm:.1f} MB/s")
+print(f"speed-up: best/best {pb / ob:.2f}x, median/median {pm / om:.2f}x")
+print(f"peak RSS (max over runs): als {orss / 2**20:.0f} MiB for a final structure of {structure / 2**20:.0f} MiB "
+      f"(ratio {orss / structure:.2f}); pandas+scipy {prss / 2**20:.0f} MiB")
+PY
