@@ -20,6 +20,10 @@ struct ALSTool: ParsableCommand {
             InspectCommand.self,
             ConvertCommand.self,
             SyntheticCommand.self,
+            TuneCommand.self,
+            EvaluateCommand.self,
+            SplitCommand.self,
+            PlotCommand.self,
         ]
     )
 }

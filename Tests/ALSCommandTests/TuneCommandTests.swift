@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import ALS
+@testable import ALSCommand
+
+/// A scratch folder with a tiny ratings split: 30 users × 20 items, ratings 1–5 from a fixed
+/// pattern, about two thirds of the cells filled; test holds every fourth filled cell.
+struct TinySplit {
+    let dir: URL
+    var train: String { dir.appendingPathComponent("train.tsv").path }
+    var test: String { dir.appendingPathComponent("test.tsv").path }
+    var all: String { dir.appendingPathComponent("all.tsv").path }
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("als-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var train = "", test = "", all = "", n = 0
+        for u in 0 ..< 30 {
+            for i in 0 ..< 20 where (u + 2 * i) % 3 != 0 {
+                let line = "\(100 + u)\t\(500 + i)\t\(1 + (u * 7 + i * 3 + (u / 10) * i) % 5)"
+                all += line + "\t\(1_000_000 + n)\n"
+                if n % 4 == 3 { test += line + "\n" } else { train += line + "\n" }
+                n += 1
+            }
+        }
+        try train.write(toFile: self.train, atomically: true, encoding: .utf8)
+        try test.write(toFile: self.test, atomically: true, encoding: .utf8)
+        try all.write(toFile: self.all, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: dir) }
+}
+
+@Suite("als tune: grid on a validation split, results table, best configuration, refit on test")
+struct TuneCommandTests {
+    @Test("a two-point grid prints its table, marks one best, saves it, refits and scores test")
+    func explicitGrid() throws {
+        let s = try TinySplit()
+        defer { s.remove() }
+        let tune = try TuneCommand.parse([
+            s.train, "--test", s.test, "--mode", "explicit", "--biases", "--factors", "2", "--iterations", "3", "--threads", "1",
+            "--grid", "regularization=0.1,10", "--metric", "rmse", "--clamp", "1,5", "--quiet", "--save-best", s.path("best.json"),
+            "--save-model", s.path("m.als"),
+        ])
+        let lines = try tune.report().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true) == ["regularization", "rmse", "seconds", "best"])
+        let rows = lines[2 ..< 4].map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.map { $0[0] } == ["0.1", "10"])
+        #expect(rows.filter { $0.last == "*" }.count == 1)
+        let bestRow = rows.first { $0.last == "*" }!
+        // The starred row has the lower validation RMSE.
+        let rmses = rows.map { Double($0[1])! }
+        #expect(Double(bestRow[1])! == rmses.min()!)
+        #expect(lines.contains { $0.hasPrefix("validation: 20% of each user's train interactions (seed 1)") })
+        #expect(lines.contains { $0.hasPrefix("best: regularization=\(bestRow[0]) (validation rmse \(bestRow[1]))") })
+        let test = lines.first { $0.hasPrefix("test: RMSE ") }!
+        #expect(test.hasSuffix("(\(try String(contentsOfFile: s.test, encoding: .utf8).split(separator: "\n").count) ratings)"))
+        // The saved configuration is the best point on top of the flags.
+        let best = try JSONDecoder().decode(ALSConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: s.path("best.json"))))
+        #expect(best.regularization == Float(bestRow[0])! && best.factors == 2 && best.biases && best.mode == .explicit)
+        let model = try ALSModel.load(from: URL(fileURLWithPath: s.path("m.als")))
+        #expect(model.configuration == best)
+    }
+
+    @Test("csv and json formats; implicit mode with a ranking metric")
+    func formats() throws {
+        let s = try TinySplit()
+        defer { s.remove() }
+        let args = [s.train, "--test", s.test, "--mode", "implicit", "--factors", "2", "--iterations", "2", "--threads", "1",
+                    "--grid", "regularization=1,10", "--grid", "alpha=1,5", "--metric", "ndcg@5", "--quiet"]
+        let csv = try TuneCommand.parse(args + ["--format", "csv"]).report().split(separator: "\n").map(String.init)
+        #expect(csv.count == 5 && csv[0] == "regularization,alpha,ndcg@5,seconds,best")
+        #expect(csv[1].hasPrefix("1,1,") && csv[4].hasPrefix("10,5,"))
+        let json = try TuneCommand.parse(args + ["--format", "json"]).report()
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let trials = object["trials"] as! [[String: Any]]
+        #expect(trials.count == 4 && trials[0]["alpha"] as? Double == 1)
+        #expect((object["summary"] as! [String]).contains { $0.hasPrefix("test: NDCG@5 ") })
+        let pretty = try TuneCommand.parse(args).report()
+        #expect(pretty.contains("test: NDCG@5 ") && pretty.contains("Recall@5 ") && pretty.contains("(30 users)"))
+    }
+
+    @Test("bad flags are refused before anything runs")
+    func validation() {
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--grid", "lambda=1"]) }
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--grid", "factors=1.5"]) }
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--metric", "ndcg@0"]) }
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--validation-fraction", "1"]) }
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--clamp", "5,1"]) }
+    }
+}
