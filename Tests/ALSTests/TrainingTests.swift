@@ -154,6 +154,18 @@ struct HalfStepTests {
         #expect(maxRelativeError(rows(cg.V, dims: k), rows(exact.V, dims: k)) < 1e-3)
     }
 
+    @Test("the left-looking Cholesky (k a multiple of 16) matches the reference", arguments: [16, 48])
+    func choleskyMultipleOf16(k: Int) throws {
+        var config = ALSConfiguration(mode: .implicit)
+        config.factors = k; config.regularization = 0.5; config.alpha = 3; config.initScale = 0.3
+        let data = try smallProblem(users: 40, items: 30, count: 600, seed: 23)
+        var state = try _TrainingState(configuration: config, data: data)
+        let reference = _ReferenceSolver(config: config, data: data)
+        let expected = try reference.halfStep(solveUsers: true, fixed: rows(state.V, dims: k))
+        try state.userHalfStep(iteration: 1)
+        #expect(maxRelativeError(rows(state.U, dims: k), expected) < 1e-4)
+    }
+
     @Test("per-entry weights supplied by the caller are used by weighted mode")
     func entryWeights() throws {
         var config = ALSConfiguration(mode: .weighted)
@@ -280,13 +292,14 @@ struct TrainingLoopTests {
         #expect(one.lossHistory == two.lossHistory)
     }
 
-    @Test("test_lambda_zero_rank_deficient: λ = 0 on a rank-deficient row throws, never NaN factors")
-    func rankDeficientRow() throws {
+    @Test("test_lambda_zero_rank_deficient: λ = 0 on a rank-deficient row throws, never NaN factors",
+          arguments: [4, 16])
+    func rankDeficientRow(k: Int) throws {
         // User 0 has a single rating, so with k = 4 and λ = 0 its system has rank 1.
         let t = Triplets(users: [0, 1, 1, 1, 1, 1], items: [0, 0, 1, 2, 3, 4], values: [5, 1, 2, 3, 4, 5])
         let data = try InteractionMatrix(users: 2, items: 5, triplets: t)
         var config = ALSConfiguration(mode: .explicit)
-        config.factors = 4; config.regularization = 0
+        config.factors = k; config.regularization = 0
         #expect(throws: ALSError.notPositiveDefinite(side: "user", row: 0)) { try ALSTrainer(config).fit(data) }
     }
 
