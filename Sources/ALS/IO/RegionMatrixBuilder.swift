@@ -41,33 +41,42 @@ func _buildMatrix(regions: [_RegionParser], users: Int, items: Int, timestamps h
     lines = nil
 
     // 4. The CSC by a stable transpose of the CSR.
-    var cscOffsets = [Int64](repeating: 0, count: items + 1)
-    var source = (csrItems, csrValues, csrTimes)
-    let (cscUsers, cscValues, cscTimes) = _newHalfArrays(count: nnz - merged, timestamps: hasTimestamps) { i, x, t in
-        cscOffsets.withUnsafeMutableBufferPointer { offsets in
-            csrOffsets.withUnsafeMutableBufferPointer { csrOffsets in
-                source.0.withUnsafeMutableBufferPointer { si in
-                    source.1.withUnsafeMutableBufferPointer { sx in
-                        _withOptionalBuffer(&source.2) { st in
-                            let csr = _CompressedView(outerCount: users, innerCount: items, offsets: csrOffsets, inner: si,
-                                                      values: sx, times: hasTimestamps ? st : nil, lines: nil,
-                                                      nonZeros: nnz - merged)
-                            let csc = _CompressedView(outerCount: items, innerCount: users, offsets: offsets, inner: i,
-                                                      values: x, times: t, lines: nil, nonZeros: nnz - merged)
-                            _transpose(csr, into: csc, threads: threads)
+    var byUser = CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: csrOffsets, innerIndices: csrItems,
+                                  values: csrValues, timestamps: csrTimes)
+    let byItem = _parallelTranspose(&byUser, threads: threads)
+    return try InteractionMatrix(byUser: byUser, byItem: byItem, userIDs: userIDs, itemIDs: itemIDs,
+                                 duplicatesMerged: merged, validate: false)
+}
+
+/// The transpose of `m` (CSR ↔ CSC) on `threads` threads, with no zero-filling and no
+/// permutation array: what `CompressedMatrix.transposed()` computes, faster for large matrices.
+/// `m` is `inout` only to reach its arrays without copying; it is not changed. Weights are not
+/// carried (the loader and the generator never produce them).
+func _parallelTranspose(_ m: inout CompressedMatrix, threads: Int) -> CompressedMatrix {
+    precondition(m.weights == nil, "_parallelTranspose does not carry weights")
+    let (outer, inner, nnz) = (m.outerCount, m.innerCount, m.nonZeros)
+    let hasTimestamps = m.timestamps != nil
+    var offsets = [Int64](repeating: 0, count: inner + 1)
+    let (indices, values, times) = _newHalfArrays(count: nnz, timestamps: hasTimestamps) { i, x, t in
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            m.outerOffsets.withUnsafeMutableBufferPointer { so in
+                m.innerIndices.withUnsafeMutableBufferPointer { si in
+                    m.values.withUnsafeMutableBufferPointer { sx in
+                        _withOptionalBuffer(&m.timestamps) { st in
+                            let source = _CompressedView(outerCount: outer, innerCount: inner, offsets: so, inner: si,
+                                                         values: sx, times: hasTimestamps ? st : nil, lines: nil, nonZeros: nnz)
+                            let target = _CompressedView(outerCount: inner, innerCount: outer, offsets: offsets, inner: i,
+                                                         values: x, times: t, lines: nil, nonZeros: nnz)
+                            _transpose(source, into: target, threads: threads)
                         }
                     }
                 }
             }
         }
-        return nnz - merged
+        return nnz
     }
-    let byUser = CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: csrOffsets, innerIndices: source.0,
-                                  values: source.1, timestamps: source.2)
-    let byItem = CompressedMatrix(outerCount: items, innerCount: users, outerOffsets: cscOffsets, innerIndices: cscUsers,
-                                  values: cscValues, timestamps: cscTimes)
-    return try InteractionMatrix(byUser: byUser, byItem: byItem, userIDs: userIDs, itemIDs: itemIDs,
-                                 duplicatesMerged: merged, validate: false)
+    return CompressedMatrix(outerCount: inner, innerCount: outer, outerOffsets: offsets, innerIndices: indices,
+                            values: values, timestamps: times)
 }
 
 /// Step 1 of `_buildMatrix`: a stable counting sort by user of every region (one per thread,

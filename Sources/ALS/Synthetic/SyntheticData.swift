@@ -103,10 +103,12 @@ public struct SyntheticData: Sendable {
     /// written by `writeCSV` reads back).
     public func matrix() throws -> InteractionMatrix {
         let g = generate()
-        let csr = CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: g.offsets, innerIndices: g.items,
+        var csr = CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: g.offsets, innerIndices: g.items,
                                    values: g.values, timestamps: g.timestamps)
-        return try InteractionMatrix(byUser: csr, userIDs: try IDMap(integers: (1 ... Int64(users)).map { $0 }),
-                                     itemIDs: try IDMap(integers: (1 ... Int64(items)).map { $0 }))
+        let csc = _parallelTranspose(&csr, threads: max(1, System.coreCount))
+        return try InteractionMatrix(byUser: csr, byItem: csc, userIDs: try IDMap(integers: (1 ... Int64(users)).map { $0 }),
+                                     itemIDs: try IDMap(integers: (1 ... Int64(items)).map { $0 }), duplicatesMerged: 0,
+                                     validate: false)
     }
 
     /// CSR arrays of the generated data: rows = users, items ascending within a row.
