@@ -214,9 +214,19 @@ public enum BinaryCache {
         }
 
         // Every byte but the checksum's own, before anything is copied out.
+        // Hashed in 16 MiB chunks whose pages are released as soon as they are hashed, and
+        // released again as each section is copied out below, so the peak resident memory of a
+        // load is the built matrix plus one chunk, not the matrix plus the whole mapped file.
         var checksum = _XXH64()
         checksum.update(UnsafeRawBufferPointer(start: base, count: 80))
-        checksum.update(UnsafeRawBufferPointer(start: base + 88, count: length - 88))
+        let chunk = 16 << 20
+        var at = 88
+        while at < length {
+            let n = min(chunk, length - at)
+            checksum.update(UnsafeRawBufferPointer(start: base + at, count: n))
+            file.release(at ..< at + n)
+            at += n
+        }
         guard checksum.digest() == u64(80) else { throw corrupt("checksum mismatch: the file is damaged") }
         var cursor = headerSize
         func take<T>(_ count: Int, _: T.Type) -> [T] {
@@ -225,6 +235,7 @@ public enum BinaryCache {
                 if bytes > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base + cursor, byteCount: bytes) }
                 n = count
             }
+            file.release(cursor ..< cursor + bytes)
             cursor += (bytes + 7) & ~7
             return a
         }

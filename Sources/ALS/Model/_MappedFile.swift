@@ -36,5 +36,17 @@ internal final class _MappedFile: @unchecked Sendable {
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
 
+    /// Drops the whole pages inside `range` (byte offsets) from this process's resident set.
+    /// The mapping stays valid: a later read faults the page back in from the page cache. Used
+    /// when a file is read once front to back, so resident memory never holds the whole file
+    /// next to what was built from it.
+    func release(_ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = min(range.upperBound, length) / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
+    }
+
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }
