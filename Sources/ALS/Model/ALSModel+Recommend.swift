@@ -50,7 +50,9 @@ extension ALSModel {
     ///   the interaction matrix does not match the model, `ALSError.invalidConfiguration` for
     ///   k < 0.
     ///
-    /// Cost: one `sgemv` over all items and a heap of size k (no full sort); with an allow-list,
+    /// Cost: one pass over all items with Int16 copies of the factors (`_QuantizedFactors`, made
+    /// on the first query and kept: half the size of the item factors), or one `sgemv` when the
+    /// factors cannot be quantised, then a heap of size k (no full sort); with an allow-list,
     /// one dot product per allowed item instead.
     public func recommend(user: Int, k: Int, excludeSeen: SeenItems, allow: [Int]? = nil,
                           deny: [Int] = []) throws -> [Scored] {
@@ -81,9 +83,17 @@ extension ALSModel {
             }
         }
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: items) { scores in
-            _approximateScores(user: u, into: scores)
-            return _selectRecommendations(user: u, k: filter.k, approximate: UnsafeBufferPointer(scores),
-                                          excluding: excluded)
+            // Int16 pre-selection when the factors allow it (half the bytes to read), else sgemv.
+            let slack: Float
+            if let s = _quantizedScores(user: u, into: scores) {
+                slack = s
+            } else {
+                _approximateScores(user: u, into: scores)
+                slack = _recommendSlack(user: u)
+            }
+            return _selectTopK(k: filter.k, approximate: UnsafeBufferPointer(scores), excluding: excluded, slack: slack) {
+                score(user: u, item: $0)
+            }
         }
     }
 

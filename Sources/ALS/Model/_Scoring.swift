@@ -89,12 +89,14 @@ extension ALSModel {
 
     /// ε of user `u`'s pre-selection: every score is at most ‖x_u‖·max‖y_i‖ + max|offset|.
     internal func _recommendSlack(user u: Int) -> Float {
-        let maxItemNorm = Double(_cache.norms(.item, of: self).maximum)
-        var offsetBound = Double(abs(globalMean))
-        if hasBiases {
-            offsetBound = Double(abs(globalMean + userBiases[u])) + Double(_cache.maxAbsItemBias(of: self))
-        }
-        return _slack(k: factors, bound: _rowNorm(.user, u) * maxItemNorm + offsetBound)
+        _slack(k: factors, bound: _rowNorm(.user, u) * Double(_cache.norms(.item, of: self).maximum) + _offsetBound(user: u))
+    }
+
+    /// max_i |_offset(user: u, item: i)|, or a bound on it.
+    internal func _offsetBound(user u: Int) -> Double {
+        hasBiases
+            ? Double(abs(globalMean + userBiases[u])) + Double(_cache.maxAbsItemBias(of: self))
+            : Double(abs(globalMean))
     }
 
     /// The top-K of user `u` from pre-selection scores (see the note at the top of this file).
@@ -118,25 +120,57 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
     var first = _TopK(k: k)
     var threshold = -Float.infinity
     var e = 0
-    for i in 0 ..< n {
-        let s = a[i]
-        if s < threshold { continue }
-        while e < m, excluded[e] < i { e += 1 }
-        if e < m, excluded[e] == i { continue }
-        first.offer(s, i)
-        threshold = first.threshold
+    var i = 0
+    while i < n {
+        if threshold > -.infinity, i + 8 <= n, _allBelow(a.baseAddress! + i, threshold) {
+            i += 8
+            continue
+        }
+        for j in i ..< Swift.min(i + 8, n) {
+            let s = a[j]
+            if s < threshold { continue }
+            while e < m, excluded[e] < j { e += 1 }
+            if e < m, excluded[e] == j { continue }
+            first.offer(s, j)
+            threshold = first.threshold
+        }
+        i += 8
     }
     // With infinite slack (non-finite factors) every candidate is scored exactly; this also
     // avoids ∞ − ∞ = NaN, which would admit nobody.
     let cutoff = slack.isFinite ? (first.threshold - slack).nextDown : -Float.infinity
     var final = _TopK(k: k)
     e = 0
-    for i in 0 ..< n where a[i] >= cutoff {
-        while e < m, excluded[e] < i { e += 1 }
-        if e < m, excluded[e] == i { continue }
-        final.offer(exact(i), i)
+    i = 0
+    while i < n {
+        // The cutoff sits an ulp below τ − slack, so skipping scores equal to it loses nobody.
+        if cutoff > -.infinity, i + 8 <= n, _allBelow(a.baseAddress! + i, cutoff) {
+            i += 8
+            continue
+        }
+        for j in i ..< Swift.min(i + 8, n) where a[j] >= cutoff {
+            while e < m, excluded[e] < j { e += 1 }
+            if e < m, excluded[e] == j { continue }
+            final.offer(exact(j), j)
+        }
+        i += 8
     }
     return final.sorted()
+}
+
+/// True when each of the eight scores at `p` is below `threshold` or equal to it (or NaN with
+/// the sign bit set): fl(s − t) is negative exactly when s < t, and −0 only when s = t = 0.
+/// Such a block can be skipped once the heap is full: it is scanned in increasing index order,
+/// so a score equal to the threshold loses the tie to every kept item, and NaN is never kept.
+///
+/// Written with a subtraction and sign bits because the SIMD comparison operators compile to a
+/// scalar loop here; this is `subps`, `andps` and three shuffles.
+@inline(__always)
+private func _allBelow(_ p: UnsafePointer<Float>, _ threshold: Float) -> Bool {
+    let d = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) - SIMD8(repeating: threshold)
+    let bits = unsafeBitCast(d, to: SIMD8<UInt32>.self)
+    let half = bits.lowHalf & bits.highHalf
+    return (half[0] & half[1] & half[2] & half[3]) >> 31 != 0
 }
 
 /// The exact top-K over an explicit candidate list (an allow-list), scoring each one exactly.

@@ -1,6 +1,6 @@
 /// Values derived from a model's factors that serving needs again and again: the Euclidean norm
-/// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection)
-/// and the largest |item bias|. Computed on first use, then shared by every copy of the model.
+/// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection),
+/// the largest |item bias| and the Int16 item factors of single-user pre-selection. Computed on first use, then shared by every copy of the model.
 ///
 /// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
 /// value sits behind its own lock (the first caller computes it, others wait for it). A model
@@ -16,6 +16,7 @@ internal final class _ServingCache: Sendable {
     private let userNorms = _Locked<RowNorms?>(nil)
     private let itemNorms = _Locked<RowNorms?>(nil)
     private let itemBiasBound = _Locked<Float?>(nil)
+    private let quantizedItemFactors = _Locked<_QuantizedFactors??>(nil)
 
     init() {}
 
@@ -27,6 +28,12 @@ internal final class _ServingCache: Sendable {
     /// max_i |itemBias[i]|, 0 without biases.
     func maxAbsItemBias(of model: ALSModel) -> Float {
         Self.value(itemBiasBound) { model.itemBiases.reduce(Float(0)) { max($0, abs($1)) } }
+    }
+
+    /// The item factors as Int16 for single-user pre-selection, or nil when they cannot be
+    /// quantised (see `_QuantizedFactors`).
+    func quantizedItems(of model: ALSModel) -> _QuantizedFactors? {
+        Self.value(quantizedItemFactors) { _QuantizedFactors(model._itemFactors, rows: model.items, k: model.factors) }
     }
 
     /// The value in `slot`, made by `make` on first use.

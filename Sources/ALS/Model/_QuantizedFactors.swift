@@ -1,0 +1,186 @@
+/// Item factors rounded to Int16, for the pre-selection of single-user `recommend`.
+///
+/// Why. Scoring one user reads every item row; at MovieLens-20M shape (26,744 items, k = 64)
+/// that is 6.8 MB of Float32 per query, and `sgemv` runs at the speed of the last-level cache.
+/// As Int16 the rows take half the bytes, and SSE2's `pmaddwd` (which LLVM emits for the widening
+/// multiply-add below, on any x86-64) multiplies and pairwise-adds eight of them per instruction.
+/// The scores only pre-select: the candidates within `slack` of the K-th best are scored again
+/// with the canonical expression (see `_Scoring.swift`), so results are exactly those of the
+/// Float32 path.
+///
+/// Quantisation. Every value v of one matrix becomes q = round(v · scale), scale = Q / max|v|,
+/// with Q = min(32767, ⌊√((2³¹ − 1) / stride)⌋) so that a whole dot product of two quantised
+/// rows is exact in Int32 (|Σ q_x q_y| ≤ stride · Q² < 2³¹). |v − q/scale| ≤ ½ / scale.
+///
+/// Layout: `rows × stride` Int16 values, row-major, stride = k rounded up to a multiple of 8 and
+/// zero-padded, read as `SIMD8<Int16>`.
+///
+/// `@unchecked Sendable`: the buffer is written once in `init` and only read afterwards.
+internal final class _QuantizedFactors: @unchecked Sendable {
+    let rows: Int
+    let k: Int
+    /// Row length in `SIMD8<Int16>` vectors.
+    let vectors: Int
+    let values: UnsafeMutableBufferPointer<SIMD8<Int16>>
+    /// q = round(v · scale).
+    let scale: Double
+    /// The largest quantised magnitude, Q above.
+    let maxQ: Int32
+    /// max over rows of Σ_f |v_f| (of the Float32 values), for the error bound.
+    let maxL1: Double
+
+    /// Q for rows of `vectors` × 8 values.
+    static func maxQ(vectors: Int) -> Int32 {
+        Int32(Swift.min(32767.0, (Double(Int32.max) / Double(Swift.max(1, 8 * vectors))).squareRoot().rounded(.down)))
+    }
+
+    /// Nil when the matrix is empty, all zero, or holds a non-finite value (the Float32 path is
+    /// used then).
+    init?(_ storage: _FactorStorage, rows: Int, k: Int) {
+        guard rows > 0, k > 0 else { return nil }
+        let (maxAbs, maxL1) = storage.withUnsafeBufferPointer { F -> (Float, Double) in
+            var m: Float = 0
+            var l1 = 0.0
+            for r in 0 ..< rows {
+                var s = 0.0
+                for f in 0 ..< k {
+                    let v = F[r * k + f]
+                    guard v.isFinite else { return (.nan, 0) }
+                    m = Swift.max(m, abs(v))
+                    s += Double(abs(v))
+                }
+                l1 = Swift.max(l1, s)
+            }
+            return (m, l1)
+        }
+        guard maxAbs.isFinite, maxAbs > 0 else { return nil }
+        self.rows = rows
+        self.k = k
+        vectors = (k + 7) / 8
+        maxQ = Self.maxQ(vectors: vectors)
+        scale = Double(maxQ) / Double(maxAbs)
+        self.maxL1 = maxL1
+        values = .allocate(capacity: rows * vectors)
+        let (vectors, scale, maxQ) = (self.vectors, self.scale, self.maxQ)
+        storage.withUnsafeBufferPointer { F in
+            values.withMemoryRebound(to: Int16.self) { q in
+                for r in 0 ..< rows {
+                    for f in 0 ..< 8 * vectors {
+                        q[r * 8 * vectors + f] = f < k ? Self.quantize(F[r * k + f], scale: scale, maxQ: maxQ) : 0
+                    }
+                }
+            }
+        }
+    }
+
+    deinit { values.deallocate() }
+
+    /// round(v · scale), clamped to ±maxQ (the product is exact in Double).
+    @inline(__always)
+    static func quantize(_ v: Float, scale: Double, maxQ: Int32) -> Int16 {
+        Int16(Swift.max(-Double(maxQ), Swift.min(Double(maxQ), (Double(v) * scale).rounded())))
+    }
+
+    /// The quantised query: `x` (k values) at its own scale, as `vectors` SIMD8 values, and that
+    /// scale; nil when x is all zero or not finite.
+    func quantizeQuery(_ x: UnsafeBufferPointer<Float>, into q: UnsafeMutableBufferPointer<SIMD8<Int16>>) -> Double? {
+        var maxAbs: Float = 0
+        for v in x {
+            guard v.isFinite else { return nil }
+            maxAbs = Swift.max(maxAbs, abs(v))
+        }
+        guard maxAbs > 0 else { return nil }
+        let s = Double(maxQ) / Double(maxAbs)
+        q.withMemoryRebound(to: Int16.self) { q in
+            for f in 0 ..< 8 * vectors { q[f] = f < k ? Self.quantize(x[f], scale: s, maxQ: maxQ) : 0 }
+        }
+        return s
+    }
+
+    /// out[i] = Float(Σ_f q_x,f · q_i,f) · factor for every row i.
+    func scores(query q: UnsafeBufferPointer<SIMD8<Int16>>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) {
+        let V = vectors
+        let Y = UnsafeBufferPointer(values)
+        var i = 0
+        if V == 8 {
+            // k = 57 … 64, the common size: the query stays in eight registers, and four rows
+            // share one horizontal reduction, conversion and scaling.
+            let q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7]
+            @inline(__always) func row(_ r: Int) -> SIMD4<Int32> {
+                let b = r &* 8
+                var acc = Self.madd(q0, Y[b]) &+ Self.madd(q1, Y[b &+ 1])
+                acc &+= Self.madd(q2, Y[b &+ 2]) &+ Self.madd(q3, Y[b &+ 3])
+                acc &+= Self.madd(q4, Y[b &+ 4]) &+ Self.madd(q5, Y[b &+ 5])
+                acc &+= Self.madd(q6, Y[b &+ 6]) &+ Self.madd(q7, Y[b &+ 7])
+                return acc
+            }
+            let f = SIMD4<Float>(repeating: factor)
+            while i &+ 4 <= rows {
+                let sums = Self.sums(row(i), row(i &+ 1), row(i &+ 2), row(i &+ 3))
+                UnsafeMutableRawPointer(out.baseAddress! + i).storeBytes(of: SIMD4<Float>(sums) * f, as: SIMD4<Float>.self)
+                i &+= 4
+            }
+            while i < rows {
+                out[i] = Float(row(i).wrappedSum()) * factor
+                i &+= 1
+            }
+            return
+        }
+        for i in 0 ..< rows {
+            var acc = SIMD4<Int32>()
+            for v in 0 ..< V { acc &+= Self.madd(q[v], Y[i * V + v]) }
+            out[i] = Float(acc.wrappedSum()) * factor
+        }
+    }
+
+    /// (Σa, Σb, Σc, Σd): the lane sums of four vectors by two rounds of interleaving.
+    @inline(__always)
+    static func sums(_ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>, _ d: SIMD4<Int32>) -> SIMD4<Int32> {
+        let ab = SIMD4(a[0], b[0], a[1], b[1]) &+ SIMD4(a[2], b[2], a[3], b[3])
+        let cd = SIMD4(c[0], d[0], c[1], d[1]) &+ SIMD4(c[2], d[2], c[3], d[3])
+        return SIMD4(ab[0], ab[1], cd[0], cd[1]) &+ SIMD4(ab[2], ab[3], cd[2], cd[3])
+    }
+
+    /// (a₀b₀ + a₁b₁, a₂b₂ + a₃b₃, …): SSE2 `pmaddwd`. Exact: |q| ≤ 32767 keeps each pair sum
+    /// below 2³¹.
+    @inline(__always)
+    static func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> {
+        let p = SIMD8<Int32>(truncatingIfNeeded: a) &* SIMD8<Int32>(truncatingIfNeeded: b)
+        return p.evenHalf &+ p.oddHalf
+    }
+}
+
+extension ALSModel {
+    /// Quantised pre-selection scores of user `u` (offsets included) and their slack, or nil when
+    /// the Float32 path must be used (no quantised items, a zero or non-finite user row, or
+    /// scales whose product Float cannot hold).
+    ///
+    /// Error bound. With x̂, ŷ the dequantised rows, |x·y − x̂·ŷ| ≤ δy‖x‖₁ + δx‖ŷ‖₁ ≤ δy‖x‖₁ +
+    /// δx(maxL1 + k·δy) =: E (δ = ½ / scale). The Int32 dot is exact; converting it to Float,
+    /// scaling and adding the two offsets round four times, each within 2⁻²⁴ of a magnitude at
+    /// most B = ‖x‖₂·max‖y‖₂ + max|offset| + E. The canonical score is within γ(k + 4)·B of the
+    /// real one (`_gamma`). So both scores lie within δ = E + (γ(k + 4) + 5·2⁻²⁴)·B of the real
+    /// score, and the slack is 2δ with 1% to spare (see `_selectTopK`).
+    internal func _quantizedScores(user u: Int, into scores: UnsafeMutableBufferPointer<Float>) -> Float? {
+        guard let Q = _cache.quantizedItems(of: self) else { return nil }
+        let k = factors
+        return withUnsafeTemporaryAllocation(of: SIMD8<Int16>.self, capacity: Q.vectors) { q -> Float? in
+            let (xScale, l1) = _userFactors.withUnsafeBufferPointer { X -> (Double?, Double) in
+                let x = UnsafeBufferPointer(rebasing: X[(u * k) ..< ((u + 1) * k)])
+                return (Q.quantizeQuery(x, into: q), x.reduce(0.0) { $0 + Double(abs($1)) })
+            }
+            guard let xScale else { return nil }
+            let factor = Float(1 / (xScale * Q.scale))
+            let largest = Float(Double(8 * Q.vectors) * Double(Q.maxQ) * Double(Q.maxQ)) * factor
+            guard factor.isNormal, largest.isFinite else { return nil }
+            Q.scores(query: UnsafeBufferPointer(q), factor: factor, into: scores)
+            _addOffsets(user: u, to: scores)
+            let dx = 0.5 / xScale, dy = 0.5 / Q.scale
+            let e = dy * l1 + dx * (Q.maxL1 + Double(k) * dy)
+            let b = _rowNorm(.user, u) * Double(_cache.norms(.item, of: self).maximum) + _offsetBound(user: u) + e
+            let delta = e + (_gamma(k + 4) + 5 * 0x1p-24) * b
+            let slack = 2 * delta * 1.01
+            return slack.isFinite ? Float(slack).nextUp : nil
+        }
+    }
+}
