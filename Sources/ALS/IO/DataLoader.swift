@@ -51,9 +51,11 @@ public enum DataLoader {
     /// (at most twice per column: direct → wide integers → text).
     static func _loadText(file: _InputFile, layout initial: _LineLayout, options: LoadOptions) throws -> (InteractionMatrix, SkippedLines) {
         var layout = initial
-        // By default a thread per core, but not for less than a megabyte each (starting threads
-        // would cost more than they save); an explicit count is honoured as given.
-        let threads = min(options.threads ?? min(max(1, System.coreCount), max(1, file.size >> 20)), max(1, file.size))
+        // By default a worker per core, but not for less than a megabyte each (starting threads
+        // would cost more than they save); an explicit count is honoured as given. Large files
+        // are cut into several parts per worker (see `_partCount`).
+        let workers = min(options.threads ?? min(max(1, System.coreCount), max(1, file.size >> 20)), max(1, file.size))
+        let threads = min(_partCount(entries: file.size >> 6, workers: workers), max(1, file.size))
         var bounds = [0]
         for t in 1 ..< threads { bounds.append(max(bounds.last!, try file.lineStart(atOrAfter: file.size * t / threads))) }
         bounds.append(file.size)
@@ -62,7 +64,7 @@ public enum DataLoader {
         while true {
             let slots = _LoaderSlots<Result<_RegionParser, ALSError>>(threads)
             let (l, b) = (layout, bounds)
-            _loaderParallel(threads) { t in
+            _loaderParallel(threads, workers: workers) { t in
                 var parser = _RegionParser(layout: l, allowNegative: options.allowNegative, skipInvalid: options.skipInvalid,
                                            keepLines: options.duplicates == .error, expectedBytes: b[t + 1] - b[t])
                 let fraction = Double(file.size) / Double(max(1, b[1] - b[0]))
@@ -119,15 +121,15 @@ public enum DataLoader {
             }
             let userIDs: IDMap, itemIDs: IDMap
             do {
-                userIDs = try _assignDenseIDs(mode: layout.userMode, regions: regions, user: true, threads: threads)
-                itemIDs = try _assignDenseIDs(mode: layout.itemMode, regions: regions, user: false, threads: threads)
+                userIDs = try _assignDenseIDs(mode: layout.userMode, regions: regions, user: true, workers: workers)
+                itemIDs = try _assignDenseIDs(mode: layout.itemMode, regions: regions, user: false, workers: workers)
             } catch {
                 freeAll()
                 throw error
             }
             let matrix = try _buildMatrix(regions: regions, users: userIDs.count, items: itemIDs.count,
                                           timestamps: layout.hasTimestamps, policy: options.duplicates,
-                                          lineOffsets: lineOffsets, userIDs: userIDs, itemIDs: itemIDs)
+                                          lineOffsets: lineOffsets, userIDs: userIDs, itemIDs: itemIDs, workers: workers)
             return (matrix, skipped)
         }
     }

@@ -8,7 +8,7 @@
 ///
 /// `column(region)` gives the region's parsed column; `extra(region)` ids that need an index
 /// without being in the column (adjacency users with no item).
-func _assignDenseIDs(mode: _IDMode, regions: [_RegionParser], user: Bool, threads: Int) throws -> IDMap {
+func _assignDenseIDs(mode: _IDMode, regions: [_RegionParser], user: Bool, workers: Int) throws -> IDMap {
     let columns = regions.map { user ? $0.users.mutableBuffer : $0.items.mutableBuffer }
     let extras = regions.map { user ? $0.lonelyUsers : [] }
     let locals = regions.map { user ? $0.userIDs : $0.itemIDs }
@@ -18,7 +18,7 @@ func _assignDenseIDs(mode: _IDMode, regions: [_RegionParser], user: Bool, thread
     /// for all when there is one (one region per thread).
     func remap(_ tables: [[UInt32]]) {
         nonisolated(unsafe) let columns = columns
-        _loaderParallel(columns.count) { r in
+        _loaderParallel(columns.count, workers: workers) { r in
             let c = columns[r]
             tables[tables.count == 1 ? 0 : r].withUnsafeBufferPointer { t in
                 for k in 0 ..< c.count { c[k] = t[Int(c[k])] }
@@ -37,7 +37,7 @@ func _assignDenseIDs(mode: _IDMode, regions: [_RegionParser], user: Bool, thread
             present.initialize(repeating: 0, count: size)
             nonisolated(unsafe) let (cols, p) = (columns, present)
             // Every writer stores the same byte 1, one region per thread.
-            _loaderParallel(cols.count) { r in
+            _loaderParallel(cols.count, workers: workers) { r in
                 for v in cols[r] { p[Int(v)] = 1 }
             }
             for e in extras { for v in e { present[Int(v)] = 1 } }
@@ -53,7 +53,7 @@ func _assignDenseIDs(mode: _IDMode, regions: [_RegionParser], user: Bool, thread
         // Sparse ids far above the count: sort each region's distinct ids, merge, search.
         let sortedSlots = _LoaderSlots<[UInt32]>(columns.count)
         nonisolated(unsafe) let sources = columns
-        _loaderParallel(sources.count) { r in
+        _loaderParallel(sources.count, workers: workers) { r in
             var a = Array(sources[r])
             a.sort()
             sortedSlots[r] = a
@@ -62,7 +62,7 @@ func _assignDenseIDs(mode: _IDMode, regions: [_RegionParser], user: Bool, thread
         all.sort()
         let distinct = _uniqueSorted(all)
         nonisolated(unsafe) let targets = columns
-        _loaderParallel(targets.count) { r in
+        _loaderParallel(targets.count, workers: workers) { r in
             let c = targets[r]
             for k in 0 ..< c.count { c[k] = UInt32(_lowerBound(distinct, c[k])) }
         }

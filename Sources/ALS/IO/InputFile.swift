@@ -70,13 +70,21 @@ final class _InputFile: @unchecked Sendable {
 /// The text of the current `errno`.
 func _errnoText() -> String { String(cString: strerror(errno)) }
 
-/// Runs `body(0) … body(count - 1)`, each on its own worker (through the training engine's
-/// `_parallelFor`), and waits for all of them. Each call writes only its own slot of whatever it
-/// shares, so no locking is needed.
-func _loaderParallel(_ count: Int, _ body: (Int) -> Void) {
-    try! _parallelFor(count: count, threads: count, chunk: 1) { range, _ in
+/// Runs `body(0) … body(count - 1)` on up to `workers` threads (default: one per core) through
+/// the training engine's `_parallelFor`, which hands the calls out one at a time, so a worker
+/// that the OS delays leaves its remaining calls to the others. Each call writes only its own
+/// slot of whatever it shares, so no locking is needed.
+func _loaderParallel(_ count: Int, workers: Int = System.coreCount, _ body: (Int) -> Void) {
+    try! _parallelFor(count: count, threads: max(1, min(count, workers)), chunk: 1) { range, _ in
         for i in range { body(i) }
     }
+}
+
+/// How many parts to split `entries` of work into for `workers` threads: four per worker for
+/// large inputs (so the split balances itself when a core is busy with something else), one
+/// per worker otherwise.
+func _partCount(entries: Int, workers: Int) -> Int {
+    workers <= 1 ? 1 : workers * (entries >= 1 << 20 ? 4 : 1)
 }
 
 /// A fixed number of result slots written by `_loaderParallel` workers, one slot each. The

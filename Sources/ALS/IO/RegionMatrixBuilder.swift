@@ -20,9 +20,9 @@ import Glibc
 ///   local line numbers into file line numbers for `DuplicatePolicy.error`).
 /// - Postcondition: every region's columns are freed.
 func _buildMatrix(regions: [_RegionParser], users: Int, items: Int, timestamps hasTimestamps: Bool,
-                  policy: DuplicatePolicy, lineOffsets: [Int], userIDs: IDMap, itemIDs: IDMap) throws -> InteractionMatrix {
+                  policy: DuplicatePolicy, lineOffsets: [Int], userIDs: IDMap, itemIDs: IDMap,
+                  workers: Int) throws -> InteractionMatrix {
     let nnz = regions.reduce(0) { $0 + $1.users.count }
-    let threads = max(1, min(regions.count, System.coreCount))
 
     // 1–3: the CSR, written straight into the arrays the matrix keeps.
     var csrOffsets = [Int64](repeating: 0, count: users + 1)
@@ -32,8 +32,8 @@ func _buildMatrix(regions: [_RegionParser], users: Int, items: Int, timestamps h
         try csrOffsets.withUnsafeMutableBufferPointer { offsets in
             let csr = _CompressedView(outerCount: users, innerCount: items, offsets: offsets, inner: i, values: x,
                                       times: t, lines: lines?.lines, nonZeros: nnz)
-            _scatterByUser(regions, into: csr, lineOffsets: lineOffsets)
-            _sortRows(csr, threads: threads)
+            _scatterByUser(regions, into: csr, lineOffsets: lineOffsets, workers: workers)
+            _sortRows(csr, workers: workers)
             merged = try _mergeDuplicates(csr, policy: policy, userIDs: userIDs, itemIDs: itemIDs)
             return nnz - merged
         }
@@ -43,16 +43,16 @@ func _buildMatrix(regions: [_RegionParser], users: Int, items: Int, timestamps h
     // 4. The CSC by a stable transpose of the CSR.
     var byUser = CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: csrOffsets, innerIndices: csrItems,
                                   values: csrValues, timestamps: csrTimes)
-    let byItem = _parallelTranspose(&byUser, threads: threads)
+    let byItem = _parallelTranspose(&byUser, workers: workers)
     return try InteractionMatrix(byUser: byUser, byItem: byItem, userIDs: userIDs, itemIDs: itemIDs,
                                  duplicatesMerged: merged, validate: false)
 }
 
-/// The transpose of `m` (CSR ↔ CSC) on `threads` threads, with no zero-filling and no
+/// The transpose of `m` (CSR ↔ CSC) on `workers` threads, with no zero-filling and no
 /// permutation array: what `CompressedMatrix.transposed()` computes, faster for large matrices.
 /// `m` is `inout` only to reach its arrays without copying; it is not changed. Weights are not
 /// carried (the loader and the generator never produce them).
-func _parallelTranspose(_ m: inout CompressedMatrix, threads: Int) -> CompressedMatrix {
+func _parallelTranspose(_ m: inout CompressedMatrix, workers: Int) -> CompressedMatrix {
     precondition(m.weights == nil, "_parallelTranspose does not carry weights")
     let (outer, inner, nnz) = (m.outerCount, m.innerCount, m.nonZeros)
     let hasTimestamps = m.timestamps != nil
@@ -67,7 +67,7 @@ func _parallelTranspose(_ m: inout CompressedMatrix, threads: Int) -> Compressed
                                                          values: sx, times: hasTimestamps ? st : nil, lines: nil, nonZeros: nnz)
                             let target = _CompressedView(outerCount: inner, innerCount: outer, offsets: offsets, inner: i,
                                                          values: x, times: t, lines: nil, nonZeros: nnz)
-                            _transpose(source, into: target, threads: threads)
+                            _transpose(source, into: target, workers: workers)
                         }
                     }
                 }
@@ -82,11 +82,11 @@ func _parallelTranspose(_ m: inout CompressedMatrix, threads: Int) -> Compressed
 /// Step 1 of `_buildMatrix`: a stable counting sort by user of every region (one per thread,
 /// each after the regions before it) into `target`, freeing each region as it is done. Fills
 /// `target.offsets`.
-private func _scatterByUser(_ regions: [_RegionParser], into target: _CompressedView, lineOffsets: [Int]) {
+private func _scatterByUser(_ regions: [_RegionParser], into target: _CompressedView, lineOffsets: [Int], workers: Int) {
     let regionCount = regions.count, users = target.outerCount
     let userCounts = _LoaderSlots<[Int]>(regionCount)
     nonisolated(unsafe) let parsed = regions
-    _loaderParallel(regionCount) { r in
+    _loaderParallel(regionCount, workers: workers) { r in
         var c = [Int](repeating: 0, count: users)
         c.withUnsafeMutableBufferPointer { c in
             for u in parsed[r].users.buffer { c[Int(u)] += 1 }
@@ -94,7 +94,7 @@ private func _scatterByUser(_ regions: [_RegionParser], into target: _Compressed
         userCounts[r] = c
     }
     let starts = _partStarts(userCounts.values, offsets: target.offsets)
-    _loaderParallel(regionCount) { r in
+    _loaderParallel(regionCount, workers: workers) { r in
         var region = parsed[r]
         var next = starts[r]
         let us = region.users.buffer, its = region.items.buffer, vs = region.values.buffer
@@ -118,10 +118,10 @@ private func _scatterByUser(_ regions: [_RegionParser], into target: _Compressed
 
 /// Step 2 of `_buildMatrix`: sorts every row by item, stably (equal items keep their input
 /// order, which `DuplicatePolicy.last` relies on). Rows already in order cost one comparison per
-/// entry. Rows are split over threads by entry count.
-func _sortRows(_ m: _CompressedView, threads: Int) {
-    let bounds = _balancedBounds(m.offsets, parts: threads)
-    _loaderParallel(bounds.count - 1) { s in
+/// entry. Rows are split into parts by entry count.
+func _sortRows(_ m: _CompressedView, workers: Int) {
+    let bounds = _balancedBounds(m.offsets, parts: _partCount(entries: m.nonZeros, workers: workers))
+    _loaderParallel(bounds.count - 1, workers: workers) { s in
         var keys: [UInt64] = []
         var scratchValues: [Float] = []
         var scratchTimes: [Int64] = []
@@ -260,15 +260,15 @@ func _allocateLarge<T>(_ count: Int) -> UnsafeMutableBufferPointer<T> {
 
 /// The stable transpose of `source` into `target` (allocated for as many entries), by a
 /// counting sort plus a cumulative sum as in CSparse's `cs_transpose`, with the outer range
-/// split over `threads` by entry count: each thread counts its part, then scatters it after
-/// the parts before it, so every target slot lists its entries in source order.
-func _transpose(_ source: _CompressedView, into target: _CompressedView, threads: Int) {
+/// split into parts by entry count: each part is counted, then scattered after the parts before
+/// it, so every target slot lists its entries in source order.
+func _transpose(_ source: _CompressedView, into target: _CompressedView, workers: Int) {
     let inner = source.innerCount
     let Sp = source.offsets
-    let bounds = _balancedBounds(Sp, parts: threads)
+    let bounds = _balancedBounds(Sp, parts: _partCount(entries: source.nonZeros, workers: workers))
     let parts = bounds.count - 1
     let counts = _LoaderSlots<[Int]>(parts)
-    _loaderParallel(parts) { s in
+    _loaderParallel(parts, workers: workers) { s in
         var c = [Int](repeating: 0, count: inner)
         c.withUnsafeMutableBufferPointer { c in
             for p in Int(Sp[bounds[s]]) ..< Int(Sp[bounds[s + 1]]) { c[Int(source.inner[p])] += 1 }
@@ -276,7 +276,7 @@ func _transpose(_ source: _CompressedView, into target: _CompressedView, threads
         counts[s] = c
     }
     let firstSlots = _partStarts(counts.values, offsets: target.offsets)
-    _loaderParallel(parts) { s in
+    _loaderParallel(parts, workers: workers) { s in
         var next = firstSlots[s]
         let (Si, Sx, St, Sl) = (source.inner, source.values, source.times, source.lines)
         let (Ti, Tx, Tt, Tl) = (target.inner, target.values, target.times, target.lines)

@@ -105,7 +105,7 @@ public struct SyntheticData: Sendable {
         let g = generate()
         var csr = CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: g.offsets, innerIndices: g.items,
                                    values: g.values, timestamps: g.timestamps)
-        let csc = _parallelTranspose(&csr, threads: max(1, System.coreCount))
+        let csc = _parallelTranspose(&csr, workers: System.coreCount)
         return try InteractionMatrix(byUser: csr, byItem: csc, userIDs: try IDMap(integers: (1 ... Int64(users)).map { $0 }),
                                      itemIDs: try IDMap(integers: (1 ... Int64(items)).map { $0 }), duplicatesMerged: 0,
                                      validate: false)
