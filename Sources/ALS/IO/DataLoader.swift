@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Reads interaction files into an `InteractionMatrix`.
 ///
@@ -55,20 +56,20 @@ public enum DataLoader {
         // would cost more than they save); an explicit count is honoured as given. Large files
         // are cut into several parts per worker (see `_partCount`).
         let workers = min(options.threads ?? min(max(1, System.coreCount), max(1, file.size >> 20)), max(1, file.size))
-        let threads = min(_partCount(entries: file.size >> 6, workers: workers), max(1, file.size))
+        let parts = min(_partCount(entries: file.size >> 6, workers: workers), max(1, file.size))
         var bounds = [0]
-        for t in 1 ..< threads { bounds.append(max(bounds.last!, try file.lineStart(atOrAfter: file.size * t / threads))) }
+        for t in 1 ..< parts { bounds.append(max(bounds.last!, try file.lineStart(atOrAfter: file.size * t / parts))) }
         bounds.append(file.size)
         let report = _progressReporter(options.progress, path: file.path, total: file.size)
         defer { report?(-1) }
         while true {
-            let slots = _LoaderSlots<Result<_RegionParser, ALSError>>(threads)
+            let slots = _LoaderSlots<Result<_RegionParser, ALSError>>(parts)
             let (l, b) = (layout, bounds)
-            _loaderParallel(threads, workers: workers) { t in
+            let bytesRead = _ByteCounter()
+            let progress: ((Int) -> Void)? = report.map { r in { r(bytesRead.add($0)) } }
+            _loaderParallel(parts, workers: workers) { t in
                 var parser = _RegionParser(layout: l, allowNegative: options.allowNegative, skipInvalid: options.skipInvalid,
                                            keepLines: options.duplicates == .error, expectedBytes: b[t + 1] - b[t])
-                let fraction = Double(file.size) / Double(max(1, b[1] - b[0]))
-                let progress: ((Int) -> Void)? = t == 0 ? report.map { r in { r(Int(Double($0) * fraction)) } } : nil
                 do {
                     try parser.run(file: file, range: b[t] ..< b[t + 1], isFirst: t == 0, progress: progress)
                     slots[t] = .success(parser)
@@ -79,7 +80,7 @@ public enum DataLoader {
             }
             var regions: [_RegionParser] = []
             var failure: ALSError?
-            for t in 0 ..< threads {
+            for t in 0 ..< parts {
                 switch slots[t]! {
                 case .success(let r): regions.append(r)
                 case .failure(let e): failure = failure ?? e
@@ -135,8 +136,16 @@ public enum DataLoader {
     }
 }
 
-/// The progress callback for `mode`, or nil when nothing is to be reported. It is called with
-/// the bytes done, and once with -1 when loading ends (to clear the terminal line).
+/// Bytes read so far by every part of a load, for progress reports.
+final class _ByteCounter: Sendable {
+    private let total = Atomic<Int>(0)
+    /// Adds `n` and returns the new total.
+    func add(_ n: Int) -> Int { total.wrappingAdd(n, ordering: .relaxed).newValue }
+}
+
+/// The progress callback for `mode`, or nil when nothing is to be reported. It is called from
+/// any worker with the bytes read so far, and once with -1 when loading ends (to clear the
+/// terminal line).
 func _progressReporter(_ mode: LoadProgress, path: String, total: Int) -> (@Sendable (Int) -> Void)? {
     switch mode {
     case .quiet:
@@ -147,13 +156,30 @@ func _progressReporter(_ mode: LoadProgress, path: String, total: Int) -> (@Send
         guard total >= DataLoader.progressThreshold, isatty(2) == 1 else { return nil }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let megabytes = total >> 20
+        // The last percentage printed, so each is printed once whichever worker gets there.
+        let shown = _LastShown()
         return { done in
             if done < 0 {
                 _writeStandardError("\r\u{1B}[K")
-            } else {
-                let percent = min(100, done * 100 / max(1, total))
-                _writeStandardError("\rloading \(name): \(percent)% of \(megabytes) MiB")
+                return
             }
+            let percent = min(100, done * 100 / max(1, total))
+            if shown.advance(to: percent) { _writeStandardError("\rloading \(name): \(percent)% of \(megabytes) MiB") }
         }
+    }
+}
+
+/// The highest value seen so far, raised atomically.
+final class _LastShown: Sendable {
+    private let value = Atomic<Int>(-1)
+    /// True when `v` is higher than any value before (and records it).
+    func advance(to v: Int) -> Bool {
+        var current = value.load(ordering: .relaxed)
+        while v > current {
+            let (exchanged, original) = value.compareExchange(expected: current, desired: v, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
     }
 }

@@ -114,7 +114,8 @@ struct _RegionParser {
     // MARK: - Reading
 
     /// Parses bytes `range` of `file`. With `isFirst`, a UTF-8 byte order mark is skipped and so
-    /// is the header line when the layout has one. `progress` is called with the bytes done.
+    /// is the header line when the layout has one. `progress` is called with the bytes read since
+    /// its last call, once per block.
     mutating func run(file: _InputFile, range: Range<Int>, isFirst: Bool, progress: ((Int) -> Void)?) throws {
         // The layout's arrays are pinned once here rather than once per line.
         let delimiter = layout.delimiter, roles = layout.roles
@@ -158,7 +159,7 @@ struct _RegionParser {
                 lineStart = lineEnd + 1
                 if stop != nil { break reading }
             }
-            progress?(position - range.lowerBound)
+            progress?(got)
             if last {
                 if lineStart < dataEnd { handle(lineStart, dataEnd, d, roles, headerPending: &headerPending) }
                 break
