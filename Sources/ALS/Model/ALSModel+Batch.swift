@@ -8,10 +8,13 @@ extension ALSModel {
     /// `recommend(user:k:excludeSeen:allow:deny:)` for many users at once: `result[j]` is
     /// exactly what the single-user call returns for `users[j]` (same items, same scores).
     ///
-    /// Users are scored in blocks with one `sgemm` each (a block of users × all items, sized so
-    /// the score block stays near `scoreBlockBytes`, 4 MiB by default: in the L2/L3 caches
-    /// while the heap reads it), then each user's top-K is selected by the worker that scored
-    /// it. Blocks are spread over `threads` workers (0 = all cores) with
+    /// Users are taken in blocks of up to 512, and each block is scored against the items in
+    /// tiles with one `sgemm` each (users × items per tile sized so the tile stays near
+    /// `scoreBlockBytes`, 4 MiB by default: in the L2/L3 caches while it is read). Selection
+    /// streams over the tiles (`_StreamingTopK`), so no whole row of scores is kept, and the
+    /// item factors are packed by `sgemm` once per tile of many users rather than once per few
+    /// users. A user whose selection cannot stream (a row of many equal scores) is finished on
+    /// the single-user path. User blocks are spread over `threads` workers (0 = all cores) with
     /// `DispatchQueue.concurrentPerform`; OpenBLAS runs single-threaded inside that region and
     /// gets its previous thread count back afterwards.
     ///
@@ -43,19 +46,31 @@ extension ALSModel {
                 }
                 return
             }
-            let rows = Swift.max(1, Swift.min(256, scoreBlockBytes / Swift.max(1, 4 * items),
-                                              (users.count + workers - 1) / workers))
-            let scratch = (0 ..< workers).map { _ in _BatchScratch(rows: rows, k: factors, items: items) }
+            let rows = Swift.max(1, Swift.min(512, (users.count + workers - 1) / workers))
+            let columns = Swift.max(8, Swift.min(items, scoreBlockBytes / (4 * rows)))
+            let scratch = (0 ..< workers).map { _ in _BatchScratch(rows: rows, columns: columns, k: factors) }
             try _SingleThreadedBLAS.shared.run {
                 try _parallelBlocks(count: users.count, block: rows, workers: workers) { range, worker in
                     let s = scratch[worker]
-                    s.score(self, users: users[range])
+                    let block = users[range]
+                    s.gather(self, users: block)
+                    var selections = block.map { u in
+                        _StreamingTopK(k: filter.k, excluding: filter.excluded(adding: seen(u)), slack: _recommendSlack(user: u))
+                    }
+                    for first in stride(from: 0, to: items, by: columns) {
+                        let n = Swift.min(columns, items - first)
+                        s.score(self, rows: block.count, items: first ..< first + n)
+                        for (r, u) in block.enumerated() {
+                            let row = UnsafeMutableBufferPointer(rebasing: s.scores[(r * columns) ..< (r * columns + n)])
+                            _addOffsets(user: u, to: row, firstItem: first)
+                            selections[r].scan(UnsafeBufferPointer(row), first: first)
+                        }
+                    }
                     for (r, j) in range.enumerated() {
                         let u = users[j]
-                        let row = UnsafeMutableBufferPointer(rebasing: s.scores[(r * items) ..< ((r + 1) * items)])
-                        _addOffsets(user: u, to: row)
-                        out[j] = _selectRecommendations(user: u, k: filter.k, approximate: UnsafeBufferPointer(row),
-                                                        excluding: filter.excluded(adding: seen(u)))
+                        out[j] = selections[r].overflowed
+                            ? try _recommend(user: u, filter: filter, seen: seen(u))
+                            : selections[r].finish { score(user: u, item: $0) }
                     }
                 }
             }
@@ -80,17 +95,19 @@ extension ALSModel {
     }
 }
 
-/// One worker's buffers: a block of gathered user rows (rows × k) and their scores against
-/// every item (rows × items). Reused for every block the worker takes.
+/// One worker's buffers: a block of gathered user rows (rows × k) and one tile of their scores
+/// (rows × columns, row stride `columns`). Reused for every block the worker takes.
 ///
 /// `@unchecked Sendable`: each instance is used by exactly one worker of `_parallelBlocks`.
 internal final class _BatchScratch: @unchecked Sendable {
     let block: UnsafeMutableBufferPointer<Float>
     let scores: UnsafeMutableBufferPointer<Float>
+    let columns: Int
 
-    init(rows: Int, k: Int, items: Int) {
+    init(rows: Int, columns: Int, k: Int) {
         block = .allocate(capacity: rows * k)
-        scores = .allocate(capacity: rows * items)
+        scores = .allocate(capacity: rows * columns)
+        self.columns = columns
     }
 
     deinit {
@@ -98,21 +115,27 @@ internal final class _BatchScratch: @unchecked Sendable {
         scores.deallocate()
     }
 
-    /// scores[r, i] = x_{users[r]}ᵀ y_i for the users of one block (one `sgemm`).
-    func score(_ model: ALSModel, users: ArraySlice<Int>) {
-        let k = model.factors, n = model.items, m = users.count
-        guard k > 0 else {
-            scores.update(repeating: 0)
-            return
-        }
+    /// Copies the factor rows of `users` into `block`.
+    func gather(_ model: ALSModel, users: ArraySlice<Int>) {
+        let k = model.factors
         model._userFactors.withUnsafeBufferPointer { X in
             for (r, u) in users.enumerated() {
                 for f in 0 ..< k { block[r * k + f] = X[u * k + f] }
             }
         }
+    }
+
+    /// scores[r, i − items.lowerBound] = x_rᵀ y_i for the first `rows` gathered users and the
+    /// given items (one `sgemm`).
+    func score(_ model: ALSModel, rows m: Int, items: Range<Int>) {
+        let k = model.factors
+        guard k > 0 else {
+            scores.update(repeating: 0)
+            return
+        }
         model._itemFactors.withUnsafeBufferPointer { Y in
-            _BLAS.gemmNT(m: m, n: n, k: k, alpha: 1, a: block.baseAddress!, lda: k, b: Y.baseAddress!, ldb: k,
-                         beta: 0, c: scores.baseAddress!, ldc: n)
+            _BLAS.gemmNT(m: m, n: items.count, k: k, alpha: 1, a: block.baseAddress!, lda: k,
+                         b: Y.baseAddress! + items.lowerBound * k, ldb: k, beta: 0, c: scores.baseAddress!, ldc: columns)
         }
     }
 }

@@ -75,12 +75,12 @@ extension ALSModel {
         _addOffsets(user: u, to: scores)
     }
 
-    /// Adds `_offset(user: u, item: i)` to every `scores[i]`.
-    internal func _addOffsets(user u: Int, to scores: UnsafeMutableBufferPointer<Float>) {
+    /// Adds `_offset(user: u, item: firstItem + i)` to every `scores[i]`.
+    internal func _addOffsets(user u: Int, to scores: UnsafeMutableBufferPointer<Float>, firstItem: Int = 0) {
         if hasBiases {
             let ou = globalMean + userBiases[u]
             itemBiases.withUnsafeBufferPointer { B in
-                for i in 0 ..< scores.count { scores[i] += ou + B[i] }
+                for i in 0 ..< scores.count { scores[i] += ou + B[firstItem + i] }
             }
         } else if globalMean != 0 {
             for i in 0 ..< scores.count { scores[i] += globalMean }
@@ -97,14 +97,6 @@ extension ALSModel {
         hasBiases
             ? Double(abs(globalMean + userBiases[u])) + Double(_cache.maxAbsItemBias(of: self))
             : Double(abs(globalMean))
-    }
-
-    /// The top-K of user `u` from pre-selection scores (see the note at the top of this file).
-    internal func _selectRecommendations(user u: Int, k: Int, approximate: UnsafeBufferPointer<Float>,
-                                         excluding excluded: [Int]) -> [Scored] {
-        _selectTopK(k: k, approximate: approximate, excluding: excluded, slack: _recommendSlack(user: u)) {
-            score(user: u, item: $0)
-        }
     }
 }
 
@@ -166,7 +158,7 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
 /// Written with a subtraction and sign bits because the SIMD comparison operators compile to a
 /// scalar loop here; this is `subps`, `andps` and three shuffles.
 @inline(__always)
-private func _allBelow(_ p: UnsafePointer<Float>, _ threshold: Float) -> Bool {
+internal func _allBelow(_ p: UnsafePointer<Float>, _ threshold: Float) -> Bool {
     let d = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) - SIMD8(repeating: threshold)
     let bits = unsafeBitCast(d, to: SIMD8<UInt32>.self)
     let half = bits.lowHalf & bits.highHalf
