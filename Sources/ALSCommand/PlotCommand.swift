@@ -72,7 +72,9 @@ struct PlotLossCommand: ParsableCommand {
             points.append((Double(n), try metric.evaluate(model, on: split, clamp: bounds, threads: config.threads)))
         }
         let loss = full.lossHistory.enumerated().map { (x: Double($0.offset + 1), y: $0.element) }
-        let title = "\(config.mode.rawValue) ALS, k = \(config.factors), λ = \(config.regularization)"
+        let scaled = config.regularizationExponent == 0 ? ""
+            : " (ν = \(config.regularizationExponent), α₀ = \(config.regularizationAlpha0))"
+        let title = "\(config.mode.rawValue) ALS, k = \(config.factors), λ = \(config.regularization)" + scaled
             + (config.mode == .implicit ? ", α = \(config.alpha)" : "")
         var top = LineChart(title: "Training loss: \(title)", xLabel: "iteration", yLabel: "loss (objective)",
                             series: [.init(name: "training loss", points: loss, markers: loss.count <= 30)])

@@ -68,6 +68,7 @@ public struct LineChart: Sendable {
         doc.text(xLabel, x: (left + right) / 2, y: bottom + 40, size: 12, anchor: "middle", class: "axis-label")
         doc.text(yLabel, x: x + 18, y: (top + bottom) / 2, size: 12, anchor: "middle", rotate: -90, class: "axis-label")
 
+        var drawn: [[(x: Double, y: Double)]] = []
         for (j, s) in series.enumerated() {
             let color = s.color ?? Palette.categorical[j % Palette.categorical.count]
             let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite && (yScale == .linear || $0.y > 0) }
@@ -76,17 +77,33 @@ public struct LineChart: Sendable {
             if s.markers || pts.count == 1 {
                 for p in pts { doc.circle(cx: p.x, cy: p.y, r: 3.5, fill: color, class: "marker") }
             }
+            drawn.append(pts)
         }
-        drawLegend(into: &doc, right: right, top: top)
+        drawLegend(into: &doc, plot: (left, right, top, bottom), avoiding: drawn)
     }
 
-    /// The legend: a box in the plot area's top-right corner, one line sample and name a series.
-    private func drawLegend(into doc: inout SVGDocument, right: Double, top: Double) {
+    /// The legend: a box in the corner of the plot area that the lines cross least (top right
+    /// first), one line sample and name a series.
+    private func drawLegend(into doc: inout SVGDocument, plot: (left: Double, right: Double, top: Double, bottom: Double),
+                            avoiding lines: [[(x: Double, y: Double)]]) {
         guard !series.isEmpty else { return }
         let rowHeight = 18.0
         let textWidth = Double(series.map(\.name.count).max() ?? 0) * 6.6
         let w = 44 + textWidth, h = Double(series.count) * rowHeight + 8
-        let x0 = right - w - 8, y0 = top + 8
+        // Points along every segment, ten per segment, stand for the lines.
+        var samples: [(x: Double, y: Double)] = []
+        for pts in lines {
+            samples += pts
+            for (a, b) in zip(pts, pts.dropFirst()) {
+                for t in 1 ..< 10 { samples.append((a.x + (b.x - a.x) * Double(t) / 10, a.y + (b.y - a.y) * Double(t) / 10)) }
+            }
+        }
+        let corners = [(plot.right - w - 8, plot.top + 8), (plot.left + 8, plot.top + 8),
+                       (plot.right - w - 8, plot.bottom - h - 8), (plot.left + 8, plot.bottom - h - 8)]
+        let crossings = corners.map { c in
+            samples.filter { $0.x >= c.0 - 4 && $0.x <= c.0 + w + 4 && $0.y >= c.1 - 4 && $0.y <= c.1 + h + 4 }.count
+        }
+        let (x0, y0) = corners[crossings.indices.min { crossings[$0] < crossings[$1] }!]
         doc.rect(x: x0, y: y0, width: w, height: h, fill: "#fff", stroke: "#bbb", class: "legend")
         for (j, s) in series.enumerated() {
             let color = s.color ?? Palette.categorical[j % Palette.categorical.count]
