@@ -104,15 +104,17 @@ struct TuneCommand: ParsableCommand {
         var summary = ["validation: \(validation.percent)% of each user's train interactions (seed \(validation.splitSeed)): \(v.train.nonZeros) fit, \(v.test.nonZeros) validation",
                        "best: \(describe(best.point)) (validation \(metric) \(fixed(best.value!)))"]
 
-        // Refit on all of TRAIN; score on TEST when given.
-        if !quiet { writeStandardError("refitting the best configuration on all \(data.train.nonZeros) train interactions") }
-        let model = try ALSTrainer(best.configuration).fit(data.train)
-        if let saveModel {
-            try model.save(to: URL(fileURLWithPath: saveModel))
-            summary.append("wrote \(saveModel)")
-        }
-        if test != nil {
-            summary.append("test: " + (try testFigures(model, data, metric: metric, clamp: search.clamp)))
+        // Refit on all of TRAIN when the model is used: scored on TEST, or saved.
+        if test != nil || saveModel != nil {
+            if !quiet { writeStandardError("refitting the best configuration on all \(data.train.nonZeros) train interactions") }
+            let model = try ALSTrainer(best.configuration).fit(data.train)
+            if let saveModel {
+                try model.save(to: URL(fileURLWithPath: saveModel))
+                summary.append("wrote \(saveModel)")
+            }
+            if test != nil {
+                summary.append("test: " + (try testFigures(model, data, metric: metric, clamp: search.clamp)))
+            }
         }
         if format == .json {
             out = "{\n\"trials\": " + table.render(.json) + ",\n" + "\"summary\": [" + summary.map(jsonString).joined(separator: ", ") + "]\n}\n"
