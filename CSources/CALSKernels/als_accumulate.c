@@ -9,7 +9,11 @@
 // loads and 4 broadcasts, instead of one load and one store of A per FMA in a rank-1 update.
 #include "als_simd.h"
 
-int64_t als_accumulate_scratch_floats(int32_t k) { return (int64_t)ALS_ACCUMULATE_BLOCK * k; }
+// One block of scaled rows, plus NARROW_PAD floats that the narrow path's vector loads may read
+// past the block's last row (zeroed by `gather_scaled`).
+#define NARROW_PAD 32
+
+int64_t als_accumulate_scratch_floats(int32_t k) { return (int64_t)ALS_ACCUMULATE_BLOCK * k + NARROW_PAD; }
 
 #define TILE_ROWS 4
 #define TILE_COLS 32
@@ -65,6 +69,43 @@ static void accumulate_block(int32_t k, int64_t nb, const int32_t *idx, const fl
     }
 }
 
+// Narrow rows (k < 32, as in small explicit models, whose k is the factors plus one or two bias
+// columns): the 4 × 32 tiles above do not apply, so
+//
+//   A[i][·] += Σ_j y_j[i] · s_j[·]      (A symmetric: the same sum with the two roles swapped)
+//
+// with row i of A in one or two 16-float accumulators, y_j[i] broadcast, and s_j read 16 floats
+// at a time from the contiguous scratch. Lanes ≥ k read the next scaled row (or the zeroed pad
+// after the last) and are dropped when A is written back.
+ALS_DISPATCH
+static void accumulate_narrow(int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                              const float *Y, int64_t ldy, float *A, int32_t lda) {
+    als_v16 lo[31], hi[31];
+    for (int32_t i = 0; i < k; i++) lo[i] = hi[i] = als_splat16(0);
+    if (k <= 16) {
+        for (int64_t j = 0; j < nb; j++) {
+            const float *y = Y + (int64_t)idx[j] * ldy;
+            const als_v16 s0 = als_load16(S + j * k);
+            for (int32_t i = 0; i < k; i++) lo[i] += als_splat16(y[i]) * s0;
+        }
+    } else {
+        for (int64_t j = 0; j < nb; j++) {
+            const float *y = Y + (int64_t)idx[j] * ldy;
+            const als_v16 s0 = als_load16(S + j * k), s1 = als_load16(S + j * k + 16);
+            for (int32_t i = 0; i < k; i++) {
+                const als_v16 yi = als_splat16(y[i]);
+                lo[i] += yi * s0;
+                hi[i] += yi * s1;
+            }
+        }
+    }
+    for (int32_t i = 0; i < k; i++) {
+        float *row = A + (int64_t)i * lda;
+        for (int32_t c = i; c < k && c < 16; c++) row[c] += lo[i][c];
+        for (int32_t c = i > 16 ? i : 16; c < k; c++) row[c] += hi[i][c - 16];
+    }
+}
+
 ALS_DISPATCH
 static void gather_scaled(int32_t k, int64_t nb, const int32_t *idx, const float *d, const float *t,
                           const float *Y, int64_t ldy, float *S, float *b) {
@@ -76,6 +117,7 @@ static void gather_scaled(int32_t k, int64_t nb, const int32_t *idx, const float
         for (int32_t c = 0; c < k; c++) s[c] = dj * y[c];
         if (b) als_axpy(k, t[j], y, b);
     }
+    for (int32_t c = 0; c < NARROW_PAD; c++) S[nb * k + c] = 0;
 }
 
 als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const float *d, const float *t,
@@ -85,7 +127,11 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
     for (int64_t j0 = 0; j0 < n; j0 += ALS_ACCUMULATE_BLOCK) {
         int64_t nb = n - j0 < ALS_ACCUMULATE_BLOCK ? n - j0 : ALS_ACCUMULATE_BLOCK;
         gather_scaled(k, nb, idx + j0, d + j0, t + j0, Y, ldy, scratch, b);
-        accumulate_block(k, nb, idx + j0, scratch, Y, ldy, A, lda);
+        if (k < 32) {
+            accumulate_narrow(k, nb, idx + j0, scratch, Y, ldy, A, lda);
+        } else {
+            accumulate_block(k, nb, idx + j0, scratch, Y, ldy, A, lda);
+        }
     }
     return ALS_OK;
 }
