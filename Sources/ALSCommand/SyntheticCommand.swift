@@ -15,6 +15,9 @@ struct SyntheticCommand: ParsableCommand {
     @Option(help: "Shape: \(SyntheticData.Shape.allCases.map(\.rawValue).joined(separator: ", ")).")
     var shape: SyntheticData.Shape = .ml100k
 
+    @Option(help: "Scale the shape to this many interactions (users and items scale with it), e.g. 5000000.")
+    var interactions: Int?
+
     @Option(help: "Values: ratings (half stars 1–5) or play-counts (1–50).")
     var values: SyntheticData.Values = .ratings
 
@@ -25,7 +28,9 @@ struct SyntheticCommand: ParsableCommand {
     var timestamps = true
 
     func run() throws {
-        let data = SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps)
+        let data = try interactions.map {
+            try SyntheticData(shape: shape, interactions: $0, seed: seed, values: values, timestamps: timestamps)
+        } ?? SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps)
         let bytes = try data.writeCSV(to: output)
         print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
     }

@@ -22,6 +22,17 @@ struct SyntheticDataTests {
         #expect(SyntheticData.Shape.ml25m.size == (162_541, 59_047, 25_000_095))
     }
 
+    @Test("a shape scaled to N interactions keeps its users/items ratio and has exactly N pairs")
+    func scaledShape() throws {
+        let d = try SyntheticData(shape: .ml25m, interactions: 250_001, values: .playCounts, timestamps: false)
+        #expect(d.users == 1_625)   // 162,541 × 250,001 / 25,000,095, rounded
+        #expect(d.items == 590)     // 59,047 × …
+        let m = try d.matrix()
+        try m.checkInvariants()
+        #expect(m.nonZeros == 250_001)
+        #expect(throws: ALSError.self) { try SyntheticData(shape: .ml25m, interactions: 0) }
+    }
+
     @Test("the same seed gives the same data; another seed does not")
     func determinism() {
         let a = SyntheticData(shape: .ml100k, seed: 7).triplets()

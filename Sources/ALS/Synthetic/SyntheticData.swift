@@ -58,6 +58,20 @@ public struct SyntheticData: Sendable {
                        timestamps: timestamps)
     }
 
+    /// Data shaped like `shape` scaled to `interactions` non-zeros: users and items are the
+    /// shape's, each multiplied by `interactions / shape.interactions` (rounded, at least one),
+    /// so density and the per-user and per-item count distributions keep their form and the work
+    /// of a training iteration grows linearly with `interactions`. Used for the scaling runs
+    /// (1M … 25M non-zeros of the ML-25M shape). Throws as the explicit-size initialiser does.
+    public init(shape: Shape, interactions: Int, seed: UInt64 = 42, values: Values = .ratings,
+                timestamps: Bool = true) throws {
+        let s = shape.size
+        let scale = Double(interactions) / Double(s.interactions)
+        try self.init(users: max(1, Int((Double(s.users) * scale).rounded())),
+                      items: max(1, Int((Double(s.items) * scale).rounded())),
+                      interactions: interactions, seed: seed, values: values, timestamps: timestamps)
+    }
+
     /// Throws `ALSError.invalidConfiguration` unless `max(users, items) ≤ interactions` and the
     /// interactions fit under the per-user cap (45% of the items each).
     public init(users: Int, items: Int, interactions: Int, seed: UInt64 = 42, values: Values = .ratings,
