@@ -1,0 +1,214 @@
+"""Scaling runs of `als train`: seconds per iteration and peak memory against non-zeros, factors
+and threads, for both solvers, on seeded synthetic data of the MovieLens-25M shape.
+
+Data: `als synthetic --shape ml25m --interactions N --values play-counts` scales users and items
+with N (162,541 x 59,047 at 25,000,095), so the work of an iteration grows linearly with N and
+the fit of time against non-zeros tests the engine, not the data. Each set is converted once to
+a binary cache and reused.
+
+Runs (implicit mode, c = 1 + alpha*r, lambda 10, alpha 1, seed 42):
+  - non-zeros 1M, 5M, 10M, 20M, 25M at 64 factors, 2 threads, both solvers;
+  - factors 16 ... 256 at 5M non-zeros, 2 threads, both solvers;
+  - threads 1 and 2 at 20M non-zeros, 64 factors, both solvers;
+  - the ML-25M whole fit: 15 iterations, 64 factors, CG, 2 threads, wall clock of the process
+    (cache load, 15 iterations with the loss of each, model write) and its peak RSS.
+Seconds per iteration are the median of iterations 2..N (the first pays for page faults of
+fresh arrays); peak RSS is /usr/bin/time's maximum resident set size of the process.
+
+Writes JSON (--json), SVG charts (--charts) and the Markdown tables between the scaling markers
+in BENCHMARKS.md.
+"""
+import argparse, json, math, os, re, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.dirname(HERE))
+from markdown_block import replace_block  # noqa: E402
+
+
+def sh(cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def dataset(als, work, n):
+    cache = os.path.join(work, f"ml25m-{n}.als-cache")
+    if not os.path.exists(cache):
+        csv = os.path.join(work, f"ml25m-{n}.csv")
+        print(f"scaling: generating {n:,} interactions", file=sys.stderr)
+        sh([als, "synthetic", csv, "--shape", "ml25m", "--interactions", str(n), "--values", "play-counts",
+            "--no-timestamps"])
+        sh([als, "convert", csv, "--to", "cache", cache, "--quiet"])
+        os.remove(csv)
+    return cache
+
+
+def train(als, cache, factors, solver, iterations, threads):
+    t0 = time.monotonic()
+    r = sh(["/usr/bin/time", "-v", als, "train", cache, "--mode", "implicit", "--factors", str(factors),
+            "--solver", solver, "--iterations", str(iterations), "--regularization", "10", "--alpha", "1",
+            "--threads", str(threads), "--output", os.devnull])
+    wall = time.monotonic() - t0
+    times = [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", r.stderr)]
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024
+    core = re.search(r"OpenBLAS core: ([^,\s]+)", r.stderr)
+    per = statistics.median(times[1:] if len(times) > 2 else times)
+    return {"seconds_per_iteration": per, "iteration_seconds": times, "peak_rss_mb": rss, "wall_seconds": wall,
+            "openblas_core": core.group(1) if core else "?"}
+
+
+def linear_fit(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    icept = my - slope * mx
+    ss_res = sum((y - (icept + slope * x)) ** 2 for x, y in zip(xs, ys))
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    return slope, icept, 1 - ss_res / ss_tot if ss_tot > 0 else 1.0
+
+
+def svg_chart(path, title, xlabel, ylabel, series, logx=False):
+    """A line chart as SVG: axes with ticks, labels, a legend; series = [(name, [(x, y)], color)]."""
+    W, H, L, R, T, B = 720, 440, 80, 20, 40, 60
+    xs = [x for _, pts, _ in series for x, _ in pts]
+    ys = [y for _, pts, _ in series for _, y in pts]
+    fx = (lambda v: math.log2(v)) if logx else (lambda v: v)
+    x0, x1 = (fx(min(xs)), fx(max(xs))) if logx else (0.0, max(xs) * 1.05)
+    y0, y1 = 0.0, max(ys) * 1.1
+    px = lambda v: L + (fx(v) - x0) / ((x1 - x0) or 1) * (W - L - R)
+    py = lambda v: H - B - (v - y0) / ((y1 - y0) or 1) * (H - T - B)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+           'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">', f'<rect width="{W}" height="{H}" fill="#fff"/>',
+           f'<text x="{W / 2}" y="22" font-size="15" text-anchor="middle" font-weight="bold">{title}</text>']
+    xticks = sorted(set(xs)) if logx else [x1 / 1.05 * i / 5 for i in range(6)]
+    for v in xticks:
+        label = f"{v:g}" if logx else (f"{v / 1e6:g}M" if max(xs) >= 1e6 else f"{v:g}")
+        out += [f'<line x1="{px(v):.1f}" y1="{T}" x2="{px(v):.1f}" y2="{H - B}" stroke="#e5e5e5"/>',
+                f'<text x="{px(v):.1f}" y="{H - B + 18}" font-size="11" text-anchor="middle">{label}</text>']
+    for i in range(6):
+        v = y1 / 1.1 * i / 5
+        out += [f'<line x1="{L}" y1="{py(v):.1f}" x2="{W - R}" y2="{py(v):.1f}" stroke="#e5e5e5"/>',
+                f'<text x="{L - 6}" y="{py(v) + 4:.1f}" font-size="11" text-anchor="end">{v:.3g}</text>']
+    out += [f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="#333"/>',
+            f'<line x1="{L}" y1="{T}" x2="{L}" y2="{H - B}" stroke="#333"/>',
+            f'<text x="{(L + W - R) / 2}" y="{H - 18}" font-size="12" text-anchor="middle">{xlabel}</text>',
+            f'<text x="18" y="{(T + H - B) / 2}" font-size="12" text-anchor="middle" '
+            f'transform="rotate(-90 18 {(T + H - B) / 2})">{ylabel}</text>']
+    for j, (name, pts, color) in enumerate(series):
+        d = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
+        out.append(f'<polyline points="{d}" fill="none" stroke="{color}" stroke-width="2"/>')
+        out += [f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{color}"/>' for x, y in pts]
+        ly = T + 12 + 18 * j
+        out += [f'<line x1="{L + 14}" y1="{ly}" x2="{L + 40}" y2="{ly}" stroke="{color}" stroke-width="2"/>',
+                f'<text x="{L + 46}" y="{ly + 4}" font-size="12">{name}</text>']
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--als", required=True)
+    p.add_argument("--work", default="/tmp/swiftals-scaling")
+    p.add_argument("--iterations", type=int, default=int(os.environ.get("ITERATIONS", "3")))
+    p.add_argument("--sizes", default=os.environ.get("SIZES", "1000000,5000000,10000000,20000000,25000095"))
+    p.add_argument("--factors", default=os.environ.get("FACTORS", "16,32,64,128,256"))
+    p.add_argument("--factor-nnz", type=int, default=5_000_000)
+    p.add_argument("--thread-nnz", type=int, default=20_000_000)
+    p.add_argument("--json", default=os.path.join(ROOT, "docs", "benchmarks", "scaling.json"))
+    p.add_argument("--charts", default=os.path.join(ROOT, "docs", "images"))
+    p.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    a = p.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    sizes = [int(s) for s in a.sizes.split(",")]
+    factors = [int(f) for f in a.factors.split(",")]
+    solvers = ("cg", "cholesky")
+    res = {"nnz": [], "factors": [], "threads": [], "whole_fit": None,
+           "command": "bash Benchmarks/scaling/run.sh", "date": time.strftime("%Y-%m-%d"),
+           "iterations": a.iterations,
+           "env": {k: os.environ.get(k, "unset") for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}}
+
+    def run(kind, n, k, solver, threads, iterations=a.iterations):
+        r = train(a.als, dataset(a.als, a.work, n), k, solver, iterations, threads)
+        r.update(nnz=n, factors=k, solver=solver, threads=threads)
+        res[kind].append(r)
+        print(f"scaling: {kind} nnz={n:,} k={k} {solver} threads={threads}: {r['seconds_per_iteration']:.3f} s/it, "
+              f"peak {r['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        return r
+
+    for n in sizes:
+        for s in solvers:
+            run("nnz", n, 64, s, 2)
+    for k in factors:
+        for s in solvers:
+            run("factors", a.factor_nnz, k, s, 2)
+    for t in (1, 2):
+        for s in solvers:
+            run("threads", a.thread_nnz, 64, s, t)
+    whole = train(a.als, dataset(a.als, a.work, 25_000_095), 64, "cg", 15, 2)
+    res["whole_fit"] = whole
+    print(f"scaling: ML-25M whole fit {whole['wall_seconds']:.1f} s, peak {whole['peak_rss_mb']:.0f} MB", file=sys.stderr)
+
+    fits = {}
+    for s in solvers:
+        rows = [r for r in res["nnz"] if r["solver"] == s]
+        fits[s] = linear_fit([r["nnz"] for r in rows], [r["seconds_per_iteration"] for r in rows])
+    res["fits"] = {s: {"seconds_per_million_nnz": f[0] * 1e6, "intercept": f[1], "r2": f[2]} for s, f in fits.items()}
+    os.makedirs(os.path.dirname(a.json), exist_ok=True)
+    with open(a.json, "w") as f:
+        json.dump(res, f, indent=1)
+
+    colors = {"cg": "#1f77b4", "cholesky": "#d62728"}
+    svg_chart(os.path.join(a.charts, "scaling-nnz.svg"), "Seconds per iteration against non-zeros (k = 64, 2 threads)",
+              "non-zeros (ML-25M shape scaled)", "seconds per iteration",
+              [(f"{s} (fit R² = {fits[s][2]:.4f})", [(r["nnz"], r["seconds_per_iteration"]) for r in res["nnz"]
+                                                     if r["solver"] == s], colors[s]) for s in solvers])
+    svg_chart(os.path.join(a.charts, "scaling-factors.svg"),
+              f"Seconds per iteration against factors ({a.factor_nnz / 1e6:g}M non-zeros, 2 threads)",
+              "factors k (log scale)", "seconds per iteration",
+              [(s, [(r["factors"], r["seconds_per_iteration"]) for r in res["factors"] if r["solver"] == s], colors[s])
+               for s in solvers], logx=True)
+
+    core = res["nnz"][0]["openblas_core"]
+    L = ["<!-- scaling:begin -->",
+         f"Command: `bash Benchmarks/scaling/run.sh` ({res['date']}; {a.iterations} iterations per run, seconds per "
+         f"iteration = median of iterations 2…{a.iterations}; OpenBLAS core {core}; "
+         f"OPENBLAS_CORETYPE={res['env']['OPENBLAS_CORETYPE']}, OPENBLAS_L2_SIZE={res['env']['OPENBLAS_L2_SIZE']}). "
+         "Implicit mode, λ 10, α 1, synthetic ML-25M-shaped play counts scaled to each size. Raw figures: "
+         "`docs/benchmarks/scaling.json`.", "",
+         "**Against non-zeros** (64 factors, 2 threads):", "",
+         "| non-zeros | users × items | CG s/iter | Cholesky s/iter | CG peak MB | Cholesky peak MB |", "|---|---|---|---|---|---|"]
+    for n in sizes:
+        c = next(r for r in res["nnz"] if r["nnz"] == n and r["solver"] == "cg")
+        h = next(r for r in res["nnz"] if r["nnz"] == n and r["solver"] == "cholesky")
+        u, i = round(162_541 * n / 25_000_095), round(59_047 * n / 25_000_095)
+        L.append(f"| {n:,} | {u:,} × {i:,} | {c['seconds_per_iteration']:.3f} | {h['seconds_per_iteration']:.3f} | "
+                 f"{c['peak_rss_mb']:.0f} | {h['peak_rss_mb']:.0f} |")
+    L += ["", "Least-squares line of seconds per iteration against non-zeros: " + "; ".join(
+        f"{s}: {f[0] * 1e6:.4f} s per million non-zeros + {f[1]:.3f} s, R² = {f[2]:.4f}" for s, f in fits.items()) + ".",
+          "", "![time against non-zeros](docs/images/scaling-nnz.svg)", "",
+          f"**Against factors** ({a.factor_nnz:,} non-zeros, 2 threads):", "",
+          "| factors | CG s/iter | Cholesky s/iter | CG peak MB | Cholesky peak MB |", "|---|---|---|---|---|"]
+    for k in factors:
+        c = next(r for r in res["factors"] if r["factors"] == k and r["solver"] == "cg")
+        h = next(r for r in res["factors"] if r["factors"] == k and r["solver"] == "cholesky")
+        L.append(f"| {k} | {c['seconds_per_iteration']:.3f} | {h['seconds_per_iteration']:.3f} | "
+                 f"{c['peak_rss_mb']:.0f} | {h['peak_rss_mb']:.0f} |")
+    L += ["", "![time against factors](docs/images/scaling-factors.svg)", "",
+          f"**Against threads** ({a.thread_nnz:,} non-zeros, 64 factors):", "",
+          "| solver | 1 thread s/iter | 2 threads s/iter | speed-up |", "|---|---|---|---|"]
+    for s in solvers:
+        one = next(r for r in res["threads"] if r["threads"] == 1 and r["solver"] == s)["seconds_per_iteration"]
+        two = next(r for r in res["threads"] if r["threads"] == 2 and r["solver"] == s)["seconds_per_iteration"]
+        L.append(f"| {s} | {one:.3f} | {two:.3f} | {one / two:.2f}× |")
+    L += ["", f"**ML-25M shape, whole fit** (162,541 × 59,047, 25,000,095 play counts, 64 factors, CG, 15 iterations, "
+          f"2 threads): {whole['wall_seconds']:.1f} s wall clock for the whole `als train` process (cache load, 15 "
+          f"iterations with the loss of each, model write; the iterations alone {sum(whole['iteration_seconds']):.1f} s), "
+          f"peak RSS {whole['peak_rss_mb']:.0f} MB.", "<!-- scaling:end -->"]
+    block = "\n".join(L)
+    print(block)
+    replace_block(a.markdown, "scaling", block, "Scaling")
+
+
+if __name__ == "__main__":
+    main()
