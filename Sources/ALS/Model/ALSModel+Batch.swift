@@ -13,7 +13,9 @@ extension ALSModel {
     /// `scoreBlockBytes`, 4 MiB by default: in the L2/L3 caches while it is read). Selection
     /// streams over the tiles (`_StreamingTopK`), so no whole row of scores is kept, and the
     /// item factors are packed by `sgemm` once per tile of many users rather than once per few
-    /// users. A user whose selection cannot stream (a row of many equal scores) is finished on
+    /// users. Models without biases or a global mean scan the items in descending norm order and
+    /// stop each user once no remaining item can enter its top-K (`_ItemsByNorm`), which on
+    /// ALS factors skips most items. A user whose selection cannot stream (a row of many equal scores) is finished on
     /// the single-user path. User blocks are spread over `threads` workers (0 = all cores) with
     /// `DispatchQueue.concurrentPerform`; OpenBLAS runs single-threaded inside that region and
     /// gets its previous thread count back afterwards.
@@ -49,11 +51,20 @@ extension ALSModel {
             let rows = Swift.max(1, Swift.min(512, (users.count + workers - 1) / workers))
             let columns = Swift.max(8, Swift.min(items, scoreBlockBytes / (4 * rows)))
             let scratch = (0 ..< workers).map { _ in _BatchScratch(rows: rows, columns: columns, k: factors) }
+            // Without offsets a score is at most ‖x‖·‖y‖: scan items by descending norm and
+            // stop each user early (see `_ItemsByNorm`).
+            let byNorm = !hasBiases && globalMean == 0 ? _cache.itemsByNorm(of: self) : nil
+            let userNorms = byNorm == nil ? [] : _cache.norms(.user, of: self).norms
             try _SingleThreadedBLAS.shared.run {
                 try _parallelBlocks(count: users.count, block: rows, workers: workers) { range, worker in
                     let s = scratch[worker]
-                    let block = users[range]
-                    s.gather(self, users: block)
+                    let block = Array(users[range])
+                    if let byNorm {
+                        try recommendByNorm(block, into: out, at: range.lowerBound, byNorm: byNorm,
+                                            userNorms: userNorms, filter: filter, seen: seen, scratch: s)
+                        return
+                    }
+                    s.gather(self, users: block[...])
                     var selections = block.map { u in
                         _StreamingTopK(k: filter.k, excluding: filter.excluded(adding: seen(u)), slack: _recommendSlack(user: u))
                     }
@@ -66,9 +77,8 @@ extension ALSModel {
                             selections[r].scan(UnsafeBufferPointer(row), first: first)
                         }
                     }
-                    for (r, j) in range.enumerated() {
-                        let u = users[j]
-                        out[j] = selections[r].overflowed
+                    for (r, u) in block.enumerated() {
+                        out[range.lowerBound + r] = selections[r].overflowed
                             ? try _recommend(user: u, filter: filter, seen: seen(u))
                             : selections[r].finish { score(user: u, item: $0) }
                     }
@@ -76,6 +86,46 @@ extension ALSModel {
             }
         }
         return results
+    }
+
+    /// One block of users over the items in descending norm order: before each tile of items,
+    /// the users whose running top-K no item of norm ≤ the tile's first can enter are dropped
+    /// (`_StreamingTopK.isDone`), the remaining users are scored with one `sgemm`, and the
+    /// block ends when none remain. Selection runs over positions in that order and maps back
+    /// to item indices at the end, so results and tie-breaks are those of the item-order path.
+    /// - Precondition: the model has no biases and no global mean.
+    private func recommendByNorm(_ block: [Int], into out: UnsafeMutableBufferPointer<[Scored]>, at offset: Int,
+                                 byNorm: _ItemsByNorm, userNorms: [Float], filter: _ItemFilter,
+                                 seen: (Int) -> [Int], scratch s: _BatchScratch) throws {
+        var selections = block.map { u in
+            let excluded = filter.excluded(adding: seen(u)).map { Int(byNorm.position[$0]) }.sorted()
+            return _StreamingTopK(k: filter.k, excluding: excluded, slack: _recommendSlack(user: u))
+        }
+        var active = Array(block.indices)
+        var gathered = -1
+        byNorm.factors.withUnsafeBufferPointer { Y in
+            for first in stride(from: 0, to: items, by: s.columns) {
+                active.removeAll { r in
+                    selections[r].isDone(below: byNorm.scoreBound(userNorm: userNorms[block[r]], from: first))
+                }
+                if active.isEmpty { break }
+                if gathered != active.count {
+                    s.gather(self, users: active.map { block[$0] }[...])
+                    gathered = active.count
+                }
+                let n = Swift.min(s.columns, items - first)
+                s.score(itemFactors: Y.baseAddress!, k: factors, rows: active.count, items: first ..< first + n)
+                for (row, r) in active.enumerated() {
+                    let scores = UnsafeBufferPointer(rebasing: s.scores[(row * s.columns) ..< (row * s.columns + n)])
+                    selections[r].scan(scores, first: first)
+                }
+            }
+        }
+        for (r, u) in block.enumerated() {
+            out[offset + r] = selections[r].overflowed
+                ? try _recommend(user: u, filter: filter, seen: seen(u))
+                : selections[r].finish(item: { Int(byNorm.order[$0]) }) { score(user: u, item: $0) }
+        }
     }
 
     /// Batch `recommend` for every user of the model, in dense-index order.
@@ -126,17 +176,21 @@ internal final class _BatchScratch: @unchecked Sendable {
     }
 
     /// scores[r, i − items.lowerBound] = x_rᵀ y_i for the first `rows` gathered users and the
-    /// given items (one `sgemm`).
+    /// given items of the model (one `sgemm`).
     func score(_ model: ALSModel, rows m: Int, items: Range<Int>) {
-        let k = model.factors
-        guard k > 0 else {
+        model._itemFactors.withUnsafeBufferPointer { Y in
+            score(itemFactors: Y.baseAddress, k: model.factors, rows: m, items: items)
+        }
+    }
+
+    /// The same over item rows `itemFactors` (stride k).
+    func score(itemFactors Y: UnsafePointer<Float>?, k: Int, rows m: Int, items: Range<Int>) {
+        guard k > 0, let Y else {
             scores.update(repeating: 0)
             return
         }
-        model._itemFactors.withUnsafeBufferPointer { Y in
-            _BLAS.gemmNT(m: m, n: items.count, k: k, alpha: 1, a: block.baseAddress!, lda: k,
-                         b: Y.baseAddress! + items.lowerBound * k, ldb: k, beta: 0, c: scores.baseAddress!, ldc: columns)
-        }
+        _BLAS.gemmNT(m: m, n: items.count, k: k, alpha: 1, a: block.baseAddress!, lda: k,
+                     b: Y + items.lowerBound * k, ldb: k, beta: 0, c: scores.baseAddress!, ldc: columns)
     }
 }
 

@@ -1,6 +1,7 @@
 /// Values derived from a model's factors that serving needs again and again: the Euclidean norm
 /// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection),
-/// the largest |item bias| and the Int16 item factors of single-user pre-selection. Computed on first use, then shared by every copy of the model.
+/// the largest |item bias|, the Int16 item factors of single-user pre-selection and the items in
+/// descending norm order of batch recommend. Computed on first use, then shared by every copy of the model.
 ///
 /// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
 /// value sits behind its own lock (the first caller computes it, others wait for it). A model
@@ -17,6 +18,7 @@ internal final class _ServingCache: Sendable {
     private let itemNorms = _Locked<RowNorms?>(nil)
     private let itemBiasBound = _Locked<Float?>(nil)
     private let quantizedItemFactors = _Locked<_QuantizedFactors??>(nil)
+    private let itemsByNormOrder = _Locked<_ItemsByNorm?>(nil)
 
     init() {}
 
@@ -34,6 +36,14 @@ internal final class _ServingCache: Sendable {
     /// quantised (see `_QuantizedFactors`).
     func quantizedItems(of model: ALSModel) -> _QuantizedFactors? {
         Self.value(quantizedItemFactors) { _QuantizedFactors(model._itemFactors, rows: model.items, k: model.factors) }
+    }
+
+    /// The item factors in descending norm order, for the early stop of batch recommend.
+    func itemsByNorm(of model: ALSModel) -> _ItemsByNorm {
+        let norms = norms(.item, of: model).norms
+        return Self.value(itemsByNormOrder) {
+            _ItemsByNorm(model._itemFactors, items: model.items, k: model.factors, norms: norms)
+        }
     }
 
     /// The value in `slot`, made by `make` on first use.

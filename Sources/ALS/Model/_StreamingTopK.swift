@@ -64,11 +64,24 @@ internal struct _StreamingTopK {
         }
     }
 
+    /// True when no item whose approximate score is at most `upperBound` can still be taken:
+    /// every such item is below the current cutoff by more than the slack. Items after that
+    /// point may then be left unscanned (their approximate scores are within `slack` of exact
+    /// scores no higher than `upperBound`, so they are below every later cutoff too).
+    func isDone(below upperBound: Float) -> Bool {
+        overflowed || (bound > -.infinity && upperBound + slack < bound)
+    }
+
     /// The exact top-K: the candidates at or above the final cutoff, ranked by `exact`.
+    /// `item` maps a scanned index to the item index the result and the tie-break use (the
+    /// identity when items were scanned in item order).
     /// - Precondition: not `overflowed`.
-    func finish(exact: (Int) -> Float) -> [Scored] {
+    func finish(item: (Int) -> Int = { $0 }, exact: (Int) -> Float) -> [Scored] {
         var final = _TopK(k: heap.k)
-        for c in candidates where c.score >= bound { final.offer(exact(c.index), c.index) }
+        for c in candidates where c.score >= bound {
+            let i = item(c.index)
+            final.offer(exact(i), i)
+        }
         return final.sorted()
     }
 }
