@@ -121,5 +121,5 @@ func printProgress(_ p: ALSProgress) {
     let width = String(p.iterations).count
     let it = String(p.iteration).leftPadded(to: width)
     InputOptions.printToStandardError(
-        "iteration \(it)/\(p.iterations)  loss \(loss)  \(String(format: "%.3f", p.seconds)) s  (elapsed \(String(format: "%.1f", p.elapsed)) s)")
+        "iteration \(it)/\(p.iterations)  loss \(loss)  \(String(format: "%.3f", p.seconds)) s  (elapsed \(String(format: "%.3f", p.elapsed)) s)")
 }
