@@ -2,9 +2,12 @@
 #   make demo            install what is missing, build in release mode, train on the built-in
 #                        MovieLens-100K-shaped data and print progress, metrics, recommendations
 #   make demo DATA=FILE  the same on a ratings file (u.data, ratings.csv, ratings.dat, TSV, …)
-#   make test            install what is missing and run the whole test suite
+#   make test            install what is missing and run the whole test suite, then the
+#                        implicit interop check (skipped with a message unless $(PYTHON) has
+#                        implicit: make test PYTHON=~/.cache/swiftals-peers/bin/python)
 DATA ?=
 ARGS ?=
+PYTHON ?= python3
 
 .PHONY: setup build demo test
 setup:
@@ -18,4 +21,5 @@ demo: build
 
 test: setup
 	swift build --build-tests
-	swift test --skip-build
+	ALS_INTEROP_DIR=.build/interop swift test --skip-build
+	$(PYTHON) scripts/implicit_interop.py .build/interop
