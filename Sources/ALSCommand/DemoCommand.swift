@@ -10,7 +10,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Train on a per-user 80/20 split and print progress, held-out metrics and recommendations.",
         discussion: """
-            Without FILE, uses a deterministic MovieLens-100K-shaped synthetic data set generated in
+            Without FILE, uses a deterministic MovieLens-100K-shaped synthetic data set generated in \
             code (943 users, 1,682 items, 100,000 ratings). With FILE, uses that file instead.
             """)
 

@@ -8,14 +8,15 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Score a saved model on a train/test split next to the baselines (global mean, item bias, user + item bias, popularity, random).",
         discussion: """
-            TRAIN and TEST are split files (user<TAB>item<TAB>value[<TAB>timestamp], or LightGCN's
-            train.txt/test.txt pair when both end in .txt), read together so ids are shared, then
-            re-indexed over the model's id maps (they come from the file the model was trained
-            on). METRICS.md's fallbacks apply: a rating of a user or item the model does not know
-            is predicted by its baseline (global mean plus the known biases); a test item it does
-            not know can only be a miss, and a user it does not know gets no list.
-            Rating metrics (RMSE, MAE, sign accuracy) are printed for models not trained in
+            TRAIN and TEST are split files (user<TAB>item<TAB>value[<TAB>timestamp], or LightGCN's \
+            train.txt/test.txt pair when both end in .txt), read together so ids are shared, then \
+            re-indexed over the model's id maps (they come from the file the model was trained \
+            on). METRICS.md's fallbacks apply: a rating of a user or item the model does not know \
+            is predicted by its baseline (global mean plus the known biases); a test item it does \
+            not know can only be a miss, and a user it does not know gets no list. \
+            Rating metrics (RMSE, MAE, sign accuracy) are printed for models not trained in \
             implicit mode; ranking metrics at K for every model.
+
             Example:
               als evaluate m.als --train train.tsv --test test.tsv --k 10 --report report.md
             """)

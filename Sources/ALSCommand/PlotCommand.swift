@@ -17,15 +17,17 @@ struct PlotLossCommand: ParsableCommand {
         commandName: "loss",
         abstract: "Plot the training loss per iteration and a validation metric against iterations.",
         discussion: """
-            Holds out --validation-fraction of each user's TRAIN interactions, trains on the rest
-            with the training flags and records the exact loss after every iteration. The trainer
-            reports no model between iterations, so the validation metric is measured by
+            Holds out --validation-fraction of each user's TRAIN interactions, trains on the rest \
+            with the training flags and records the exact loss after every iteration. The trainer \
+            reports no model between iterations, so the validation metric is measured by \
             retraining with 1, 2, 4, 8, … iterations and the full count, with the same seed:
-            training is deterministic, so each retrain is exactly the full run stopped after that
-            many iterations. That costs about twice the full run and gives log-spaced points.
+            training is deterministic, so each retrain is exactly the full run stopped after that \
+            many iterations. That costs about twice the full run and gives log-spaced points. \
             Also prints the figures as a table.
+
             Example:
-              als plot loss train.tsv --mode implicit --factors 64 --regularization 10 --iterations 16 --output loss.svg
+              als plot loss train.tsv --mode implicit --factors 64 --regularization 10 \\
+                --iterations 16 --output loss.svg
             """)
 
     @Argument(help: "The train split file (TSV).")
@@ -105,10 +107,11 @@ struct PlotEmbeddingsCommand: ParsableCommand {
         commandName: "embeddings",
         abstract: "Plot item factors in 2-D by PCA, coloured by popularity (with --train) or by factor norm.",
         discussion: """
-            The two axes are the leading eigenvectors of the k×k covariance of the item factors
-            (LAPACK dsyevd); each axis label gives the share of the total variance it explains.
-            With --train the points are coloured by the item's number of train interactions (log
+            The two axes are the leading eigenvectors of the k×k covariance of the item factors \
+            (LAPACK dsyevd); each axis label gives the share of the total variance it explains. \
+            With --train the points are coloured by the item's number of train interactions (log \
             scale), otherwise by the norm ‖y_i‖ of its factor; the colour bar says which.
+
             Example:
               als plot embeddings m.als --train train.tsv --output items.svg
             """)

@@ -8,22 +8,27 @@ struct SplitCommand: ParsableCommand {
         commandName: "split",
         abstract: "Split an interactions file into train and test TSV files (random, per-user, temporal, leave-k-out or strong generalisation).",
         discussion: """
-            Writes DIR/train.tsv and DIR/test.tsv as user<TAB>item<TAB>value[<TAB>timestamp] with
-            the file's own ids; the strong method writes DIR/train.tsv, DIR/fold-in.tsv and
-            DIR/test.tsv (the held-out users' targets). A seed names the same split on every
+            Writes DIR/train.tsv and DIR/test.tsv as user<TAB>item<TAB>value[<TAB>timestamp] with \
+            the file's own ids; the strong method writes DIR/train.tsv, DIR/fold-in.tsv and \
+            DIR/test.tsv (the held-out users' targets). A seed names the same split on every \
             platform and Swift version.
+
+            Methods:
               random       floor(nnz · test-fraction) entries drawn uniformly
               per-user     floor(n · test-fraction) of each user's n entries
-              temporal     the earliest (1 − test-fraction) of all entries by timestamp are train;
-                           test keeps only users with at least --min-train train entries. Equal
-                           timestamps are ordered by (user, item), as the loaded matrix no longer
-                           knows the file's order.
-              leave-k-out  each user's --k latest entries (or --leave-out random) go to test;
-                           users with --k or fewer stay whole in train
-              strong       --held-out-fraction of the users leave train; each one's row is split
-                           per user into fold-in and test
+              temporal     the earliest (1 − test-fraction) of all entries by
+                           timestamp are train; test keeps only users with at
+                           least --min-train train entries. Equal timestamps are
+                           ordered by (user, item), as the loaded matrix no
+                           longer knows the file's order.
+              leave-k-out  each user's --k latest entries (or --leave-out random)
+                           go to test; users with --k or fewer stay in train
+              strong       --held-out-fraction of the users leave train; each
+                           one's row is split into fold-in and test
+
             Example:
-              als split u.data --method temporal --test-fraction 0.2 --min-train 10 --out-dir ml100k-temporal
+              als split u.data --method temporal --test-fraction 0.2 --min-train 10 \\
+                --out-dir ml100k-temporal
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable {

@@ -9,9 +9,12 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train an ALS model on an interactions file and save it.",
         discussion: """
             Prints one progress line per iteration (loss, seconds) on standard error.
+
             Examples:
-              als train ratings.tsv --mode explicit --biases --factors 32 --regularization 5 --output m.als
-              als train plays.csv --mode implicit --alpha 10 --regularization 50 --solver cg --output m.als
+              als train ratings.tsv --mode explicit --biases --factors 32 \\
+                --regularization 5 --output m.als
+              als train plays.csv --mode implicit --alpha 10 --regularization 50 \\
+                --solver cg --output m.als
             """)
 
     @Argument(help: "The interactions file (u.data, ratings.csv, ratings.dat, TSV/CSV, adjacency list, .mtx or a cache).")

@@ -10,18 +10,22 @@ struct TuneCommand: ParsableCommand {
         commandName: "tune",
         abstract: "Choose hyperparameters by grid search on a validation split carved from the train file, then refit and score on test.",
         discussion: """
-            The validation split holds out a fraction of each user's TRAIN interactions (seeded);
-            every grid point is trained on the rest and scored on it. The test file is only read
-            to score the refitted best configuration, never to choose it.
-            A grid is one or more --grid name=v1,v2,… flags; the other values come from the
-            training flags (--mode, --factors, …). Without --grid, λ is searched over
+            The validation split holds out a fraction of each user's TRAIN interactions (seeded); \
+            every grid point is trained on the rest and scored on it. The test file is only read \
+            to score the refitted best configuration, never to choose it. \
+            A grid is one or more --grid name=v1,v2,… flags; the other values come from the \
+            training flags (--mode, --factors, …). Without --grid, λ is searched over \
             0.01,0.1,1,10,100 (and α over 0.1,1,10,100 in implicit mode).
-            Grid names: factors, regularization, alpha, iterations, bias-regularization,
-            confidence-epsilon, cg-steps, wals-w0, wals-wk, wals-exponent, missing-weight-exponent,
+
+            Grid names: factors, regularization, alpha, iterations, bias-regularization, \
+            confidence-epsilon, cg-steps, wals-w0, wals-wk, wals-exponent, missing-weight-exponent, \
             regularization-exponent, regularization-alpha0.
+
             Examples:
-              als tune train.tsv --test test.tsv --mode implicit --grid factors=64,128 --grid regularization=1,10,100 --grid alpha=1,10,40 --metric ndcg@10
-              als tune train.tsv --test test.tsv --mode explicit --biases --metric rmse --clamp 1,5 --save-best best.json
+              als tune train.tsv --test test.tsv --mode implicit --grid factors=64,128 \\
+                --grid regularization=1,10,100 --grid alpha=1,10,40 --metric ndcg@10
+              als tune train.tsv --test test.tsv --mode explicit --biases --metric rmse \\
+                --clamp 1,5 --save-best best.json
             """)
 
     @Argument(help: "The train split file (TSV, or LightGCN's train.txt with a .txt --test).")

@@ -3,9 +3,12 @@ let trainHelpGolden = #"""
 OVERVIEW: Train an ALS model on an interactions file and save it.
 
 Prints one progress line per iteration (loss, seconds) on standard error.
+
 Examples:
-  als train ratings.tsv --mode explicit --biases --factors 32 --regularization 5 --output m.als
-  als train plays.csv --mode implicit --alpha 10 --regularization 50 --solver cg --output m.als
+  als train ratings.tsv --mode explicit --biases --factors 32 \
+    --regularization 5 --output m.als
+  als train plays.csv --mode implicit --alpha 10 --regularization 50 \
+    --solver cg --output m.als
 
 USAGE: als train [<options>] <file> --output <output>
 
