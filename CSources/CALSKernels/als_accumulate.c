@@ -77,9 +77,8 @@ static void accumulate_block(int32_t k, int64_t nb, const int32_t *idx, const fl
 // with row i of A in one or two 16-float accumulators, y_j[i] broadcast, and s_j read 16 floats
 // at a time from the contiguous scratch. Lanes ≥ k read the next scaled row (or the zeroed pad
 // after the last) and are dropped when A is written back.
-ALS_DISPATCH
-static void accumulate_narrow(int32_t k, int64_t nb, const int32_t *idx, const float *S,
-                              const float *Y, int64_t ldy, float *A, int32_t lda) {
+ALS_INLINE void narrow_fixed(const int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                         const float *Y, int64_t ldy, float *A, int32_t lda) {
     als_v16 lo[31], hi[31];
     for (int32_t i = 0; i < k; i++) lo[i] = hi[i] = als_splat16(0);
     if (k <= 16) {
@@ -103,6 +102,27 @@ static void accumulate_narrow(int32_t k, int64_t nb, const int32_t *idx, const f
         float *row = A + (int64_t)i * lda;
         for (int32_t c = i; c < k && c < 16; c++) row[c] += lo[i][c];
         for (int32_t c = i > 16 ? i : 16; c < k; c++) row[c] += hi[i][c - 16];
+    }
+}
+
+// The narrow path instantiated for each k < 32, so that its loops over k unroll and the
+// accumulators stay in registers (with a run-time k they live on the stack: a load and a store
+// per multiply-add).
+ALS_DISPATCH
+static void accumulate_narrow(int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                              const float *Y, int64_t ldy, float *A, int32_t lda) {
+    switch (k) {
+#define ALS_NARROW_CASE(K) case K: narrow_fixed(K, nb, idx, S, Y, ldy, A, lda); return;
+    ALS_NARROW_CASE(1) ALS_NARROW_CASE(2) ALS_NARROW_CASE(3) ALS_NARROW_CASE(4)
+    ALS_NARROW_CASE(5) ALS_NARROW_CASE(6) ALS_NARROW_CASE(7) ALS_NARROW_CASE(8)
+    ALS_NARROW_CASE(9) ALS_NARROW_CASE(10) ALS_NARROW_CASE(11) ALS_NARROW_CASE(12)
+    ALS_NARROW_CASE(13) ALS_NARROW_CASE(14) ALS_NARROW_CASE(15) ALS_NARROW_CASE(16)
+    ALS_NARROW_CASE(17) ALS_NARROW_CASE(18) ALS_NARROW_CASE(19) ALS_NARROW_CASE(20)
+    ALS_NARROW_CASE(21) ALS_NARROW_CASE(22) ALS_NARROW_CASE(23) ALS_NARROW_CASE(24)
+    ALS_NARROW_CASE(25) ALS_NARROW_CASE(26) ALS_NARROW_CASE(27) ALS_NARROW_CASE(28)
+    ALS_NARROW_CASE(29) ALS_NARROW_CASE(30) ALS_NARROW_CASE(31)
+#undef ALS_NARROW_CASE
+    default: narrow_fixed(k, nb, idx, S, Y, ldy, A, lda);
     }
 }
 
