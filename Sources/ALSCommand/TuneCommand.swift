@@ -129,7 +129,8 @@ struct TuneCommand: ParsableCommand {
     }
 
     /// The refitted model's test figures: every ranking figure at the metric's K, or RMSE, MAE
-    /// and sign accuracy.
+    /// and, for ±1 preferences (--binarize-threshold), sign accuracy (on 1–5 stars it is
+    /// trivially 1, so it is left out there, as `als evaluate` does).
     private func testFigures(_ model: ALSModel, _ data: DataSplit, metric: EvaluationMetric,
                              clamp: ClosedRange<Float>?) throws -> String {
         if let k = metric.k {
@@ -137,7 +138,8 @@ struct TuneCommand: ParsableCommand {
             return rankingFigures(m).map { "\($0.0)@\(k) \(fixed($0.1))" }.joined(separator: "  ") + "  (\(m.users) users)"
         }
         let m = try evaluateRatings(model: model, train: data.train, test: data.test, clamp: clamp)
-        return "RMSE \(fixed(m.rmse))  MAE \(fixed(m.mae))  sign accuracy \(fixed(m.signAccuracy))  (\(m.count) ratings)"
+        let sign = scoring.binarizeThreshold == nil ? "" : "  sign accuracy \(fixed(m.signAccuracy))"
+        return "RMSE \(fixed(m.rmse))  MAE \(fixed(m.mae))\(sign)  (\(m.count) ratings)"
     }
 
     private func format(_ v: Double, _ p: HyperparameterGrid.Parameter) -> String {
