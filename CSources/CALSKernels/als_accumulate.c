@@ -18,11 +18,12 @@ int64_t als_accumulate_scratch_floats(int32_t k) { return (int64_t)ALS_ACCUMULAT
 #define TILE_ROWS 4
 #define TILE_COLS 32
 
+// Rows i0Start… of A (those before it are done by the caller).
 ALS_DISPATCH
 static void accumulate_block(int32_t k, int64_t nb, const int32_t *idx, const float *S,
-                             const float *Y, int64_t ldy, float *A, int32_t lda) {
+                             const float *Y, int64_t ldy, float *A, int32_t lda, int32_t i0Start) {
     const int32_t kFullCols = k - k % TILE_COLS;
-    int32_t i0 = 0;
+    int32_t i0 = i0Start;
     for (; i0 + TILE_ROWS <= k; i0 += TILE_ROWS) {
         // Tiles start at the 32-column boundary at or below the diagonal.
         int32_t c0 = i0 - i0 % TILE_COLS;
@@ -68,6 +69,56 @@ static void accumulate_block(int32_t k, int64_t nb, const int32_t *idx, const fl
         }
     }
 }
+
+#if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
+// AVX-512 only: 8-row × 32-column tiles, sixteen 16-float accumulators. With two FMA pipes of
+// four cycles' latency, eight independent accumulators (the 4-row tile) keep one pipe busy;
+// sixteen keep both. Under AVX2 a 16-float vector is two registers and sixteen of them would
+// spill, so it is only called where AVX-512 is present (and its ifunc then picks the v4 clone;
+// the other clones exist only because target_clones makes them). Returns the first row it did
+// not do.
+#define WIDE_ROWS 8
+ALS_DISPATCH
+static int32_t accumulate_block_wide(int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                                     const float *Y, int64_t ldy, float *A, int32_t lda) {
+    const int32_t kFullCols = k - k % TILE_COLS;
+    int32_t i0 = 0;
+    for (; i0 + WIDE_ROWS <= k; i0 += WIDE_ROWS) {
+        int32_t c0 = i0 - i0 % TILE_COLS;
+        for (; c0 < kFullCols; c0 += TILE_COLS) {
+            als_v16 a[WIDE_ROWS][2];
+            for (int r = 0; r < WIDE_ROWS; r++) a[r][0] = a[r][1] = als_splat16(0);
+            for (int64_t j = 0; j < nb; j++) {
+                const float *y = Y + (int64_t)idx[j] * ldy + c0;
+                const float *s = S + j * k + i0;
+                const als_v16 y0 = als_load16(y), y1 = als_load16(y + 16);
+                for (int r = 0; r < WIDE_ROWS; r++) {
+                    const als_v16 sr = als_splat16(s[r]);
+                    a[r][0] += sr * y0;
+                    a[r][1] += sr * y1;
+                }
+            }
+            for (int r = 0; r < WIDE_ROWS; r++) {
+                float *row = A + (int64_t)(i0 + r) * lda + c0;
+                als_store16(row, als_load16(row) + a[r][0]);
+                als_store16(row + 16, als_load16(row + 16) + a[r][1]);
+            }
+        }
+        // Columns past the last full tile (k not a multiple of 32): scalar.
+        for (int32_t r = 0; r < WIDE_ROWS; r++) {
+            int32_t i = i0 + r;
+            int32_t cStart = i > kFullCols ? i : kFullCols;
+            for (int32_t c = cStart; c < k; c++) {
+                float acc = 0;
+                for (int64_t j = 0; j < nb; j++) acc += S[j * k + i] * Y[(int64_t)idx[j] * ldy + c];
+                A[(int64_t)i * lda + c] += acc;
+            }
+        }
+    }
+    return i0;
+}
+#define ALS_HAS_WIDE 1
+#endif
 
 // Narrow rows (k < 32, as in small explicit models, whose k is the factors plus one or two bias
 // columns): the 4 × 32 tiles above do not apply, so
@@ -150,7 +201,14 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
         if (k < 32) {
             accumulate_narrow(k, nb, idx + j0, scratch, Y, ldy, A, lda);
         } else {
-            accumulate_block(k, nb, idx + j0, scratch, Y, ldy, A, lda);
+            int32_t done = 0;
+#ifdef ALS_HAS_WIDE
+            if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
+                done = accumulate_block_wide(k, nb, idx + j0, scratch, Y, ldy, A, lda);
+            }
+#endif
+            accumulate_block(k, nb, idx + j0, scratch, Y, ldy, A, lda, done);
         }
     }
     return ALS_OK;
