@@ -113,6 +113,15 @@ struct PlotTests {
         #expect(e.withClass("axis-label").map(\.text).contains("PC1 (60.0% of variance)"))
     }
 
+    @Test("regression: a scatter chart drew an empty legend box for its unnamed frame series")
+    func scatterHasNoEmptyLegend() throws {
+        let chart = ScatterChart(title: "PCA", xLabel: "PC1", yLabel: "PC2", colorLabel: "norm",
+                                 points: [(0, 0, 1), (1, 2, 3)])
+        let e = try SVGElements.parse(chart.svg())
+        #expect(e.withClass("legend").isEmpty)
+        #expect(e.withClass("legend-label").isEmpty)
+    }
+
     @Test("coordinates keep two decimals; viridis ends at its stops")
     func formatting() {
         #expect(SVGDocument.number(12) == "12" && SVGDocument.number(-0.254) == "-0.25" && SVGDocument.number(3.1) == "3.1")

@@ -83,13 +83,15 @@ public struct LineChart: Sendable {
     }
 
     /// The legend: a box in the corner of the plot area that the lines cross least (top right
-    /// first), one line sample and name a series.
+    /// first), one line sample and name a series. Series without a name (a scatter chart's
+    /// axes-only frame) get no row; with no named series there is no legend.
     private func drawLegend(into doc: inout SVGDocument, plot: (left: Double, right: Double, top: Double, bottom: Double),
                             avoiding lines: [[(x: Double, y: Double)]]) {
-        guard !series.isEmpty else { return }
+        let named = series.enumerated().filter { !$0.element.name.isEmpty }
+        guard !named.isEmpty else { return }
         let rowHeight = 18.0
-        let textWidth = Double(series.map(\.name.count).max() ?? 0) * 6.6
-        let w = 44 + textWidth, h = Double(series.count) * rowHeight + 8
+        let textWidth = Double(named.map(\.element.name.count).max() ?? 0) * 6.6
+        let w = 44 + textWidth, h = Double(named.count) * rowHeight + 8
         // Points along every segment, ten per segment, stand for the lines.
         var samples: [(x: Double, y: Double)] = []
         for pts in lines {
@@ -105,9 +107,9 @@ public struct LineChart: Sendable {
         }
         let (x0, y0) = corners[crossings.indices.min { crossings[$0] < crossings[$1] }!]
         doc.rect(x: x0, y: y0, width: w, height: h, fill: "#fff", stroke: "#bbb", class: "legend")
-        for (j, s) in series.enumerated() {
+        for (row, (j, s)) in named.enumerated() {
             let color = s.color ?? Palette.categorical[j % Palette.categorical.count]
-            let cy = y0 + 4 + rowHeight * (Double(j) + 0.5)
+            let cy = y0 + 4 + rowHeight * (Double(row) + 0.5)
             doc.line(x1: x0 + 8, y1: cy, x2: x0 + 32, y2: cy, stroke: color, width: 2, dash: s.dashed ? "6 4" : nil, class: "legend-line")
             if s.markers { doc.circle(cx: x0 + 20, cy: cy, r: 3.5, fill: color) }
             doc.text(s.name, x: x0 + 38, y: cy + 4, size: 11, class: "legend-label")
