@@ -270,6 +270,7 @@ struct ModeFormulaTests {
         #expect(ALSWeights.regularizationScale(count: 10, universe: 100, alpha0: 0, exponent: 0) == 1)
         #expect(ALSWeights.regularizationScale(count: 10, universe: 100, alpha0: 0, exponent: 1) == 10)   // Spark's λ·n
         #expect(abs(ALSWeights.regularizationScale(count: 6, universe: 100, alpha0: 0.1, exponent: 0.5) - 4) < 1e-6) // √(6+10)
+        #expect(ALSWeights.regularizationScale(count: 0, universe: 100, alpha0: 0, exponent: 1) == 1)    // empty row: plain λ
         let w = ALSWeights.missingWeights(counts: [1, 4, 9, 0], exponent: 0.5, total: 12)
         #expect(w.map { Double($0) } == [2, 4, 6, 0])   // √c = 1,2,3,0; total 12 → ×2
         #expect(ALSWeights.missingWeights(counts: [3, 5], exponent: 0, total: nil) == [1, 1])
@@ -301,6 +302,23 @@ struct TrainingLoopTests {
         var config = ALSConfiguration(mode: .explicit)
         config.factors = k; config.regularization = 0
         #expect(throws: ALSError.notPositiveDefinite(side: "user", row: 0)) { try ALSTrainer(config).fit(data) }
+    }
+
+    @Test("frequency-scaled λ with α₀ = 0 trains when an item has no ratings (its factor stays zero)",
+          arguments: [false, true])
+    func frequencyScaledEmptyItem(biases: Bool) throws {
+        // Item 3 has no ratings, as a test-only item has in 'als tune': (0 + α₀·N)^ν = 0 used to
+        // leave its explicit system all zeros and fail "not positive definite".
+        let t = Triplets(users: [0, 0, 1, 1, 2, 2], items: [0, 1, 1, 2, 0, 2], values: [5, 3, 4, 2, 1, 4])
+        let data = try InteractionMatrix(users: 3, items: 4, triplets: t)
+        var config = ALSConfiguration(mode: .explicit)
+        config.factors = 2; config.regularization = 0.1; config.biases = biases; config.globalMean = biases
+        config.regularizationExponent = 1; config.regularizationAlpha0 = 0
+        let model = try ALSTrainer(config).fit(data)
+        let k = model.factors
+        #expect(model.itemFactors[3 * k ..< 4 * k].allSatisfy { $0 == 0 })
+        #expect(!biases || model.itemBiases[3] == 0)
+        #expect(model.userFactors.allSatisfy { $0.isFinite })
     }
 
     @Test("bad configuration values give typed errors", arguments: [

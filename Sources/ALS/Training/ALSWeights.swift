@@ -23,9 +23,13 @@ public enum ALSWeights {
 
     /// Frequency-scaled regularisation multiplier `(n + α₀·N)^ν` (Rendle et al., 2022): the
     /// effective λ of a row with n observations is λ times this. ν = 0 gives 1 (plain λ).
+    /// A row with no observations and α₀ = 0 would get 0, leaving explicit mode a zero system
+    /// to solve; it gets 1 instead (plain λ), which changes nothing else: with no observations
+    /// the right-hand side is zero, so the row solves to zero under any positive λ.
     public static func regularizationScale(count n: Int, universe N: Int, alpha0: Float, exponent nu: Float) -> Float {
         if nu == 0 { return 1 }
-        return Float.pow(Float(n) + alpha0 * Float(N), nu)
+        let base = Float(n) + alpha0 * Float(N)
+        return base > 0 ? Float.pow(base, nu) : 1
     }
 }
 

@@ -75,8 +75,8 @@ public struct _ReferenceSolver {
 
     private func regScale(count: Int, universe: Int) -> Double {
         if config.regularizationExponent == 0 { return 1 }
-        return _refPow(Double(count) + Double(config.regularizationAlpha0) * Double(universe),
-                       Double(config.regularizationExponent))
+        let base = Double(count) + Double(config.regularizationAlpha0) * Double(universe)
+        return base > 0 ? _refPow(base, Double(config.regularizationExponent)) : 1
     }
 
     private func reg(_ d: Int) -> Double {
