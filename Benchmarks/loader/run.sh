@@ -5,16 +5,16 @@
 #
 # Environment (all optional):
 #   VENV     virtualenv with pandas and scipy (created with python3 -m venv + pip if missing);
-#            default /root/als-peers
+#            default ~/.cache/swiftals-peers (shared with the head-to-head runs)
 #   WORK     directory for the generated CSV, outside the repository; default /tmp/als-loader-bench
-#   SCRATCH  SwiftPM scratch path for the release build; default <repo>/.build-release
+#   SCRATCH  SwiftPM scratch path for the release build; default <repo>/.build
 #   SHAPE    ml100k | ml1m | ml20m | ml25m; default ml20m
 #   RUNS     runs of each side, alternated; the best and the median are reported; default 3
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-venv=${VENV:-/root/als-peers}
+venv=${VENV:-$HOME/.cache/swiftals-peers}
 work=${WORK:-/tmp/als-loader-bench}
-scratch=${SCRATCH:-$root/.build-release}
+scratch=${SCRATCH:-$root/.build}
 shape=${SHAPE:-ml20m}
 runs=${RUNS:-3}
 case "$work/" in "$root"/*) echo "WORK must be outside the repository" >&2; exit 2 ;; esac
