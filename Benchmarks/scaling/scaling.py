@@ -67,33 +67,45 @@ def linear_fit(xs, ys):
     return slope, icept, 1 - ss_res / ss_tot if ss_tot > 0 else 1.0
 
 
-def svg_chart(path, title, xlabel, ylabel, series, logx=False):
+def nice_ticks(hi, count=5):
+    """Round tick values 0, step, 2·step, … covering [0, hi], step 1, 2 or 5 × 10^n."""
+    raw = hi / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    return [i * step for i in range(int(math.ceil(hi / step - 1e-9)) + 1)]
+
+
+def svg_chart(path, title, xlabel, ylabel, series, logx=False, fits=()):
     """A line chart as SVG: axes with ticks, labels, a legend; series = [(name, [(x, y)], color)]."""
     W, H, L, R, T, B = 720, 440, 80, 20, 40, 60
     xs = [x for _, pts, _ in series for x, _ in pts]
     ys = [y for _, pts, _ in series for _, y in pts]
     fx = (lambda v: math.log2(v)) if logx else (lambda v: v)
-    x0, x1 = (fx(min(xs)), fx(max(xs))) if logx else (0.0, max(xs) * 1.05)
-    y0, y1 = 0.0, max(ys) * 1.1
+    xticks = sorted(set(xs)) if logx else nice_ticks(max(xs))
+    yticks = nice_ticks(max(ys))
+    x0, x1 = (fx(min(xs)), fx(max(xs))) if logx else (0.0, xticks[-1])
+    y0, y1 = 0.0, yticks[-1]
     px = lambda v: L + (fx(v) - x0) / ((x1 - x0) or 1) * (W - L - R)
     py = lambda v: H - B - (v - y0) / ((y1 - y0) or 1) * (H - T - B)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
            'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">', f'<rect width="{W}" height="{H}" fill="#fff"/>',
            f'<text x="{W / 2}" y="22" font-size="15" text-anchor="middle" font-weight="bold">{title}</text>']
-    xticks = sorted(set(xs)) if logx else [x1 / 1.05 * i / 5 for i in range(6)]
     for v in xticks:
         label = f"{v:g}" if logx else (f"{v / 1e6:g}M" if max(xs) >= 1e6 else f"{v:g}")
         out += [f'<line x1="{px(v):.1f}" y1="{T}" x2="{px(v):.1f}" y2="{H - B}" stroke="#e5e5e5"/>',
                 f'<text x="{px(v):.1f}" y="{H - B + 18}" font-size="11" text-anchor="middle">{label}</text>']
-    for i in range(6):
-        v = y1 / 1.1 * i / 5
+    for v in yticks:
         out += [f'<line x1="{L}" y1="{py(v):.1f}" x2="{W - R}" y2="{py(v):.1f}" stroke="#e5e5e5"/>',
-                f'<text x="{L - 6}" y="{py(v) + 4:.1f}" font-size="11" text-anchor="end">{v:.3g}</text>']
+                f'<text x="{L - 6}" y="{py(v) + 4:.1f}" font-size="11" text-anchor="end">{v:g}</text>']
     out += [f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="#333"/>',
             f'<line x1="{L}" y1="{T}" x2="{L}" y2="{H - B}" stroke="#333"/>',
             f'<text x="{(L + W - R) / 2}" y="{H - 18}" font-size="12" text-anchor="middle">{xlabel}</text>',
             f'<text x="18" y="{(T + H - B) / 2}" font-size="12" text-anchor="middle" '
             f'transform="rotate(-90 18 {(T + H - B) / 2})">{ylabel}</text>']
+    for slope, icept, color in fits:  # least-squares lines, dashed, over the data's x range
+        xa, xb = min(xs), max(xs)
+        out.append(f'<line x1="{px(xa):.1f}" y1="{py(icept + slope * xa):.1f}" x2="{px(xb):.1f}" '
+                   f'y2="{py(icept + slope * xb):.1f}" stroke="{color}" stroke-width="1" stroke-dasharray="5 4"/>')
     for j, (name, pts, color) in enumerate(series):
         d = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
         out.append(f'<polyline points="{d}" fill="none" stroke="{color}" stroke-width="2"/>')
@@ -118,7 +130,11 @@ def main():
     p.add_argument("--json", default=os.path.join(ROOT, "docs", "benchmarks", "scaling.json"))
     p.add_argument("--charts", default=os.path.join(ROOT, "docs", "images"))
     p.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    p.add_argument("--from-json", action="store_true", help="redraw charts and tables from --json, no runs")
     a = p.parse_args()
+    if a.from_json:
+        with open(a.json) as f:
+            return render(json.load(f), a)
     os.makedirs(a.work, exist_ok=True)
     sizes = [int(s) for s in a.sizes.split(",")]
     factors = [int(f) for f in a.factors.split(",")]
@@ -149,6 +165,7 @@ def main():
     res["whole_fit"] = whole
     print(f"scaling: ML-25M whole fit {whole['wall_seconds']:.1f} s, peak {whole['peak_rss_mb']:.0f} MB", file=sys.stderr)
 
+    res["sizes"], res["factor_list"], res["factor_nnz"], res["thread_nnz"] = sizes, factors, a.factor_nnz, a.thread_nnz
     fits = {}
     for s in solvers:
         rows = [r for r in res["nnz"] if r["solver"] == s]
@@ -157,12 +174,22 @@ def main():
     os.makedirs(os.path.dirname(a.json), exist_ok=True)
     with open(a.json, "w") as f:
         json.dump(res, f, indent=1)
+    render(res, a)
+
+
+def render(res, a):
+    """The SVG charts and the BENCHMARKS.md block of one set of results."""
+    solvers = ("cg", "cholesky")
+    sizes, factors, whole = res["sizes"], res["factor_list"], res["whole_fit"]
+    fits = {s: (f["seconds_per_million_nnz"] / 1e6, f["intercept"], f["r2"]) for s, f in res["fits"].items()}
+    a.iterations, a.factor_nnz, a.thread_nnz = res["iterations"], res["factor_nnz"], res["thread_nnz"]
 
     colors = {"cg": "#1f77b4", "cholesky": "#d62728"}
     svg_chart(os.path.join(a.charts, "scaling-nnz.svg"), "Seconds per iteration against non-zeros (k = 64, 2 threads)",
               "non-zeros (ML-25M shape scaled)", "seconds per iteration",
-              [(f"{s} (fit R² = {fits[s][2]:.4f})", [(r["nnz"], r["seconds_per_iteration"]) for r in res["nnz"]
-                                                     if r["solver"] == s], colors[s]) for s in solvers])
+              [(f"{s} (dashed: least-squares line, R² = {fits[s][2]:.4f})",
+                [(r["nnz"], r["seconds_per_iteration"]) for r in res["nnz"] if r["solver"] == s], colors[s])
+               for s in solvers], fits=[(fits[s][0], fits[s][1], colors[s]) for s in solvers])
     svg_chart(os.path.join(a.charts, "scaling-factors.svg"),
               f"Seconds per iteration against factors ({a.factor_nnz / 1e6:g}M non-zeros, 2 threads)",
               "factors k (log scale)", "seconds per iteration",
@@ -185,7 +212,8 @@ def main():
         L.append(f"| {n:,} | {u:,} × {i:,} | {c['seconds_per_iteration']:.3f} | {h['seconds_per_iteration']:.3f} | "
                  f"{c['peak_rss_mb']:.0f} | {h['peak_rss_mb']:.0f} |")
     L += ["", "Least-squares line of seconds per iteration against non-zeros: " + "; ".join(
-        f"{s}: {f[0] * 1e6:.4f} s per million non-zeros + {f[1]:.3f} s, R² = {f[2]:.4f}" for s, f in fits.items()) + ".",
+        f"{s}: {f[0] * 1e6:.4f} s per million non-zeros {'+' if f[1] >= 0 else '−'} {abs(f[1]):.3f} s, "
+        f"R² = {f[2]:.4f}" for s, f in fits.items()) + ".",
           "", "![time against non-zeros](docs/images/scaling-nnz.svg)", "",
           f"**Against factors** ({a.factor_nnz:,} non-zeros, 2 threads):", "",
           "| factors | CG s/iter | Cholesky s/iter | CG peak MB | Cholesky peak MB |", "|---|---|---|---|---|"]
