@@ -29,10 +29,21 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the factors as an .npz that Python implicit's `load` accepts.", valueName: "file"))
     var exportNpz: String?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Compute the loss after every iteration (--no-loss skips it, as implicit's calculate_training_loss=False; progress then shows no loss).")
+    var loss = true
+
+    func validate() throws {
+        if !loss, training.earlyStop != nil {
+            throw ValidationError("--early-stop watches the loss: drop --no-loss, or drop --early-stop.")
+        }
+    }
+
     func run() throws {
         let loaded = try input.load(file)
         let data = loaded.matrix
-        let config = try training.configuration()
+        var config = try training.configuration()
+        config.computeLoss = loss
         if !input.quiet {
             InputOptions.printToStandardError("OpenBLAS core: \(ALSRuntime.openBLASCoreName), threads: \(ALSRuntime.threads(config.threads))")
             InputOptions.printToStandardError(

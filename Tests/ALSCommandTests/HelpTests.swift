@@ -28,5 +28,8 @@ struct HelpTests {
         #expect(throws: (any Error).self) { try ALSTool.parseAsRoot(["train", "x.tsv", "--output", "m", "--regularization", "-1"]) }
         #expect(throws: (any Error).self) { try ALSTool.parseAsRoot(["train", "x.tsv", "--output", "m", "--mode", "implicit", "--biases"]) }
         #expect(throws: (any Error).self) { try ALSTool.parseAsRoot(["train", "x.tsv", "--output", "m", "--mode", "nonsense"]) }
+        #expect(throws: (any Error).self) {
+            try ALSTool.parseAsRoot(["train", "x.tsv", "--output", "m", "--no-loss", "--early-stop", "0.01"])
+        }
     }
 }

@@ -95,6 +95,9 @@ OPTIONS:
                           iteration).
   -o, --output <output>   Where to write the model.
   --export-npz <file>     Also write the factors as an .npz that Python implicit's `load` accepts.
+  --loss/--no-loss        Compute the loss after every iteration (--no-loss skips it, as implicit's
+                          calculate_training_loss=False; progress then shows no loss). (default:
+                          --loss)
   --version               Show the version.
   -h, --help              Show help information.
 

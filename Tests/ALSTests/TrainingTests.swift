@@ -293,6 +293,20 @@ struct TrainingLoopTests {
         #expect(one.lossHistory == two.lossHistory)
     }
 
+    @Test("skipping the loss (computeLoss = false) trains the same factors and records no loss")
+    func noLoss() throws {
+        let data = try smallProblem(users: 60, items: 40, count: 600, seed: 23)
+        var config = ALSConfiguration(mode: .explicit)
+        config.factors = 6; config.iterations = 4; config.biases = true; config.globalMean = true
+        let with = try ALSTrainer(config).fit(data)
+        config.computeLoss = false
+        var losses: [Double?] = []
+        let without = try ALSTrainer(config).fit(data) { losses.append($0.loss) }
+        #expect(with.userFactors == without.userFactors && with.itemFactors == without.itemFactors)
+        #expect(with.lossHistory.count == 4 && without.lossHistory.isEmpty)
+        #expect(losses.count == 4 && losses.allSatisfy { $0 == nil })
+    }
+
     @Test("test_lambda_zero_rank_deficient: λ = 0 on a rank-deficient row throws, never NaN factors",
           arguments: [4, 16])
     func rankDeficientRow(k: Int) throws {
