@@ -18,6 +18,21 @@ int64_t als_accumulate_scratch_floats(int32_t k) { return (int64_t)ALS_ACCUMULAT
 #define TILE_ROWS 4
 #define TILE_COLS 32
 
+// Columns past the last full 32-column tile (k not a multiple of 32) of rows i0 … i0 + rows − 1:
+// A[i][c] += Σ_j s_j[i] · y_j[c] for c ≥ max(i, kFullCols), scalar.
+ALS_INLINE void column_tail(int32_t k, int64_t nb, const int32_t *idx, const float *S, const float *Y,
+                            int64_t ldy, float *A, int32_t lda, int32_t i0, int32_t rows, int32_t kFullCols) {
+    for (int32_t r = 0; r < rows; r++) {
+        int32_t i = i0 + r;
+        int32_t cStart = i > kFullCols ? i : kFullCols;
+        for (int32_t c = cStart; c < k; c++) {
+            float acc = 0;
+            for (int64_t j = 0; j < nb; j++) acc += S[j * k + i] * Y[(int64_t)idx[j] * ldy + c];
+            A[(int64_t)i * lda + c] += acc;
+        }
+    }
+}
+
 // Rows i0Start… of A (those before it are done by the caller).
 ALS_DISPATCH
 static void accumulate_block(int32_t k, int64_t nb, const int32_t *idx, const float *S,
@@ -48,16 +63,7 @@ static void accumulate_block(int32_t k, int64_t nb, const int32_t *idx, const fl
             als_store16(r2, als_load16(r2) + a20); als_store16(r2 + 16, als_load16(r2 + 16) + a21);
             als_store16(r3, als_load16(r3) + a30); als_store16(r3 + 16, als_load16(r3 + 16) + a31);
         }
-        // Columns past the last full tile (k not a multiple of 32): scalar.
-        for (int32_t r = 0; r < TILE_ROWS; r++) {
-            int32_t i = i0 + r;
-            int32_t cStart = i > kFullCols ? i : kFullCols;
-            for (int32_t c = cStart; c < k; c++) {
-                float acc = 0;
-                for (int64_t j = 0; j < nb; j++) acc += S[j * k + i] * Y[(int64_t)idx[j] * ldy + c];
-                A[(int64_t)i * lda + c] += acc;
-            }
-        }
+        column_tail(k, nb, idx, S, Y, ldy, A, lda, i0, TILE_ROWS, kFullCols);
     }
     // Rows past the last full row tile (k not a multiple of 4): one row at a time.
     for (; i0 < k; i0++) {
@@ -104,16 +110,7 @@ static int32_t accumulate_block_wide(int32_t k, int64_t nb, const int32_t *idx, 
                 als_store16(row + 16, als_load16(row + 16) + a[r][1]);
             }
         }
-        // Columns past the last full tile (k not a multiple of 32): scalar.
-        for (int32_t r = 0; r < WIDE_ROWS; r++) {
-            int32_t i = i0 + r;
-            int32_t cStart = i > kFullCols ? i : kFullCols;
-            for (int32_t c = cStart; c < k; c++) {
-                float acc = 0;
-                for (int64_t j = 0; j < nb; j++) acc += S[j * k + i] * Y[(int64_t)idx[j] * ldy + c];
-                A[(int64_t)i * lda + c] += acc;
-            }
-        }
+        column_tail(k, nb, idx, S, Y, ldy, A, lda, i0, WIDE_ROWS, kFullCols);
     }
     return i0;
 }
