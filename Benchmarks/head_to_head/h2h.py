@@ -17,25 +17,10 @@ import scipy.sparse as sp
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.dirname(HERE))
-from markdown_block import replace_block  # noqa: E402
+from benchlib import (elapsed_seconds, iteration_seconds, openblas_core, peak_rss_mb, per_iteration,  # noqa: E402
+                      replace_block, sh, wall_seconds)
 
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "splits"))
-
-
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
-def wall_seconds(time_stderr):
-    """/usr/bin/time -v's elapsed wall clock ("h:mm:ss" or "m:ss.ss") in seconds."""
-    m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", time_stderr)
-    parts = [float(x) for x in m.group(1).split(":")] if m else [float("nan")]
-    return sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
-
-
-def peak_rss_mb(time_stderr):
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_stderr)
-    return int(m.group(1)) / 1024 if m else float("nan")
 
 
 def read_csv_csr(path):
@@ -74,9 +59,7 @@ def ours_train(als, data, factors, solver, iterations, regularization, alpha, th
     if npz:
         cmd += ["--export-npz", npz]
     r = sh(cmd)
-    times = [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", r.stderr)]
-    core = re.search(r"OpenBLAS core: (\S+)", r.stderr)
-    return times, peak_rss_mb(r.stderr), core.group(1).rstrip(",") if core else "?", wall_seconds(r.stderr)
+    return iteration_seconds(r.stderr), peak_rss_mb(r.stderr), openblas_core(r.stderr), wall_seconds(r.stderr)
 
 
 def peer_train(npz, factors, solver, iterations, regularization, alpha, threads, save=None):
@@ -88,11 +71,6 @@ def peer_train(npz, factors, solver, iterations, regularization, alpha, threads,
     r = sh(cmd)
     out = json.loads(r.stdout.strip().splitlines()[-1])
     return out["times"], peak_rss_mb(r.stderr), ",".join(out["blas"]), out["fit"]
-
-
-def per_iteration(times):
-    # The first iteration includes warm-up (page faults of fresh factor arrays) on both sides.
-    return statistics.median(times[1:] if len(times) > 2 else times)
 
 
 def ranking(user_factors, item_factors, train, test, k=10):
@@ -165,7 +143,7 @@ def surprise_vs_ours(als, work):
     runs = []
     for _ in range(3):  # the median of three, as for Surprise
         t = sh(["/usr/bin/time", "-v", als, "train", train, *EXPLICIT_ARGS, "--threads", "2", "--output", model])
-        runs.append((float(re.findall(r"\(elapsed ([0-9.]+) s\)", t.stderr)[-1]), wall_seconds(t.stderr)))
+        runs.append((elapsed_seconds(t.stderr), wall_seconds(t.stderr)))
     elapsed = statistics.median(r[0] for r in runs)
     wall = statistics.median(r[1] for r in runs)
     e = sh([als, "evaluate", model, "--train", train, "--test", test, "--clamp", "1,5", "--format", "csv", "--quiet"])
@@ -232,7 +210,7 @@ def spark_vs_ours(args, cache, csv):
     o = sh(["/usr/bin/time", "-v", args.als, "train", cache, "--mode", "implicit", "--confidence", "linear",
             "--factors", str(k), "--solver", "cholesky", "--iterations", str(it), "--regularization", "0.1",
             "--regularization-exponent", "1", "--alpha", "1", "--threads", str(args.threads), "--output", os.devnull])
-    elapsed = float(re.findall(r"\(elapsed ([0-9.]+) s\)", o.stderr)[-1])
+    elapsed = elapsed_seconds(o.stderr)
     print(f"   spark fit {peer['fit']:.1f} s (JVM peak {peer['jvm_peak_mb']:.0f} MB); ours {elapsed:.1f} s", file=sys.stderr)
     return "\n".join([
         f"Spark MLlib ALS (pyspark {pyspark.__version__}, local[{args.threads}], implicitPrefs, rank {k}, regParam 0.1, α 1, "

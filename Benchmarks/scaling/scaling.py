@@ -18,16 +18,12 @@ fresh arrays); peak RSS is /usr/bin/time's maximum resident set size of the proc
 Writes JSON (--json), SVG charts (--charts) and the Markdown tables between the scaling markers
 in BENCHMARKS.md.
 """
-import argparse, json, math, os, re, statistics, subprocess, sys, time
+import argparse, json, math, os, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.dirname(HERE))
-from markdown_block import replace_block  # noqa: E402
-
-
-def sh(cmd):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+from benchlib import iteration_seconds, openblas_core, peak_rss_mb, per_iteration, replace_block, sh  # noqa: E402
 
 
 def dataset(als, work, n):
@@ -48,12 +44,9 @@ def train(als, cache, factors, solver, iterations, threads):
             "--solver", solver, "--iterations", str(iterations), "--regularization", "10", "--alpha", "1",
             "--threads", str(threads), "--output", os.devnull])
     wall = time.monotonic() - t0
-    times = [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", r.stderr)]
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024
-    core = re.search(r"OpenBLAS core: ([^,\s]+)", r.stderr)
-    per = statistics.median(times[1:] if len(times) > 2 else times)
-    return {"seconds_per_iteration": per, "iteration_seconds": times, "peak_rss_mb": rss, "wall_seconds": wall,
-            "openblas_core": core.group(1) if core else "?"}
+    times = iteration_seconds(r.stderr)
+    return {"seconds_per_iteration": per_iteration(times), "iteration_seconds": times,
+            "peak_rss_mb": peak_rss_mb(r.stderr), "wall_seconds": wall, "openblas_core": openblas_core(r.stderr)}
 
 
 def linear_fit(xs, ys):
