@@ -192,6 +192,11 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
                             const float *Y, int64_t ldy, float *A, int32_t lda, float *b,
                             float *scratch) {
     if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k || lda < k) return ALS_INVALID_ARGUMENT;
+#ifdef ALS_HAS_WIDE
+    // The 8-row tiles need AVX-512 (asked once per call, not once per block).
+    const int wide = k >= 32 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                     __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+#endif
     for (int64_t j0 = 0; j0 < n; j0 += ALS_ACCUMULATE_BLOCK) {
         int64_t nb = n - j0 < ALS_ACCUMULATE_BLOCK ? n - j0 : ALS_ACCUMULATE_BLOCK;
         gather_scaled(k, nb, idx + j0, d + j0, t + j0, Y, ldy, scratch, b);
@@ -200,10 +205,7 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
         } else {
             int32_t done = 0;
 #ifdef ALS_HAS_WIDE
-            if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
-                done = accumulate_block_wide(k, nb, idx + j0, scratch, Y, ldy, A, lda);
-            }
+            if (wide) done = accumulate_block_wide(k, nb, idx + j0, scratch, Y, ldy, A, lda);
 #endif
             accumulate_block(k, nb, idx + j0, scratch, Y, ldy, A, lda, done);
         }
