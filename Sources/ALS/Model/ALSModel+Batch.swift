@@ -15,8 +15,8 @@ extension ALSModel {
     /// item factors are packed by `sgemm` once per tile of many users rather than once per few
     /// users. Models without biases or a global mean scan the items in descending norm order and
     /// stop each user once no remaining item can enter its top-K (`_ItemsByNorm`), which on
-    /// ALS factors skips most items. A user whose selection cannot stream (a row of many equal scores) is finished on
-    /// the single-user path. User blocks are spread over `threads` workers (0 = all cores) with
+    /// ALS factors skips most items. A user whose selection cannot stream (a row of many equal
+    /// scores) is finished on the single-user path. User blocks are spread over `threads` workers (0 = all cores) with
     /// `DispatchQueue.concurrentPerform`; OpenBLAS runs single-threaded inside that region and
     /// gets its previous thread count back afterwards.
     ///
@@ -77,11 +77,7 @@ extension ALSModel {
                             selections[r].scan(UnsafeBufferPointer(row), first: first)
                         }
                     }
-                    for (r, u) in block.enumerated() {
-                        out[range.lowerBound + r] = selections[r].overflowed
-                            ? try _recommend(user: u, filter: filter, seen: seen(u))
-                            : selections[r].finish { score(user: u, item: $0) }
-                    }
+                    try finish(selections, users: block, into: out, at: range.lowerBound, filter: filter, seen: seen)
                 }
             }
         }
@@ -121,10 +117,19 @@ extension ALSModel {
                 }
             }
         }
+        try finish(selections, users: block, into: out, at: offset, filter: filter, seen: seen) { Int(byNorm.order[$0]) }
+    }
+
+    /// Writes `out[offset + r]` for every user of a block: its streamed selection, finished with
+    /// exact scores (`item` maps scanned positions to item indices), or the single-user path
+    /// when the selection overflowed.
+    private func finish(_ selections: [_StreamingTopK], users block: [Int], into out: UnsafeMutableBufferPointer<[Scored]>,
+                        at offset: Int, filter: _ItemFilter, seen: (Int) -> [Int],
+                        item: (Int) -> Int = { $0 }) throws {
         for (r, u) in block.enumerated() {
             out[offset + r] = selections[r].overflowed
                 ? try _recommend(user: u, filter: filter, seen: seen(u))
-                : selections[r].finish(item: { Int(byNorm.order[$0]) }) { score(user: u, item: $0) }
+                : selections[r].finish(item: item) { score(user: u, item: $0) }
         }
     }
 
