@@ -41,10 +41,6 @@ struct PlotLossCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the chart.", valueName: "file.svg"))
     var output: String
 
-    func validate() throws {
-        guard training.iterations >= 1 else { throw ValidationError("--iterations must be at least 1 to plot a run.") }
-    }
-
     func run() throws {
         print(try report(), terminator: "")
     }
@@ -60,7 +56,7 @@ struct PlotLossCommand: ParsableCommand {
     func report() throws -> String {
         var data = try SplitFiles.load([train])[0]
         if let t = scoring.binarizeThreshold { data = try data.signed(threshold: t) }
-        let metric = validation.metric(for: training.mode)
+        let metric = validation.metric(for: training.resolvedMode)
         let bounds = try scoring.bounds()
         let split = try Splits.validation(from: data, fraction: validation.validationFraction, seed: validation.splitSeed)
         var config = try training.configuration()

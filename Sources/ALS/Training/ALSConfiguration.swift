@@ -46,24 +46,34 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     }
 
     public var mode: Mode
-    /// Number of latent factors k. Default 64: the size implicit and Spark users benchmark with.
-    public var factors: Int = 64
-    /// λ. Default 0.1, Spark's default; implicit-feedback data usually wants 1–100 (tune it).
-    public var regularization: Float = 0.1
+    /// Number of latent factors k. Default 64 in every mode: on every shared split the validation
+    /// figure at 64 is within a few per cent of the best up to 256 (README, "Defaults"), at a
+    /// quarter of the cost of 128; `als tune` searches larger k when the budget allows.
+    public var factors: Int = ALSConfiguration.defaultFactors
+    /// λ. Default 1 in implicit mode and 0.1 otherwise, frequency-scaled (`regularizationExponent`
+    /// 1, so a row with n observations gets λ·n, as Spark's ALS-WR `regParam`): scaled this way the
+    /// best λ is nearly the same across data sets of very different sizes, where a plain λ moves
+    /// by decades.
+    public var regularization: Float
     /// Number of full iterations (a user half-step plus an item half-step). Default 15, as implicit.
     public var iterations: Int = 15
+    /// Default `.cholesky` (exact; the fastest at the default 64 factors).
     public var solver: Solver = .cholesky
     /// CG steps per row per half-step. Default 3, as implicit: warm starts make more wasteful.
     public var cgSteps: Int = 3
-    /// Implicit mode: α of the confidence. Default 1.
-    public var alpha: Float = 1
-    public var confidence: Confidence = .linear
+    /// Implicit mode: α of the confidence. Default 10 with `.log` confidence: an observed 0/1
+    /// cell then weighs 1 + 10·ln 2 ≈ 7.9 missing ones.
+    public var alpha: Float
+    /// Implicit mode: default `.log`, which on 0/1 data is linear confidence with α·ln 2 and on
+    /// counts (plays, clicks) keeps a heavy user's thousands of plays from drowning the rest.
+    public var confidence: Confidence
     /// ε of `.log` confidence. Default 1.
     public var confidenceEpsilon: Float = 1
-    /// Explicit mode: learn user and item biases.
-    public var biases: Bool = false
-    /// Explicit mode: subtract the global mean of the training ratings first.
-    public var globalMean: Bool = false
+    /// Explicit mode: learn user and item biases. Default true in explicit mode.
+    public var biases: Bool
+    /// Explicit mode: subtract the global mean of the training ratings first. Default true in
+    /// explicit mode.
+    public var globalMean: Bool
     /// Explicit mode with biases: λ of the bias terms; nil means `regularization`.
     public var biasRegularization: Float? = nil
     /// Weighted mode: the popularity weighting. Default linear w0 = 1, wk = 0 (plain observed-only).
@@ -73,10 +83,10 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     public var missingWeightExponent: Float = 0
     /// Implicit mode: Σ_i w_i when β ≠ 0; nil means the number of items (so β = 0 gives w = 1).
     public var missingWeightTotal: Float? = nil
-    /// Frequency-scaled regularisation λ·(n + α₀·N)^ν (Rendle et al. 2022): ν. 0 gives plain λ;
-    /// ν = 1 with α₀ = 0 gives Spark's λ·n.
-    public var regularizationExponent: Float = 0
-    /// Frequency-scaled regularisation: α₀.
+    /// Frequency-scaled regularisation λ·(n + α₀·N)^ν (Rendle et al. 2022): ν. Default 1 with
+    /// α₀ = 0, Spark's λ·n; 0 gives plain λ.
+    public var regularizationExponent: Float = 1
+    /// Frequency-scaled regularisation: α₀. Default 0.
     public var regularizationAlpha0: Float = 0
     /// Worker threads; 0 means all cores.
     public var threads: Int = 0
@@ -90,20 +100,34 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     /// Compute the exact loss after each iteration (cheap: O(nnz·k + n·k²)).
     public var computeLoss: Bool = true
 
-    public init(mode: Mode) { self.mode = mode }
+    /// The default factor count of every mode.
+    public static let defaultFactors = 64
+
+    /// The recommended configuration of `mode` (see each property for its default and why).
+    public init(mode: Mode) {
+        self.mode = mode
+        regularization = mode == .implicit ? 1 : 0.1
+        alpha = mode == .implicit ? 10 : 1
+        confidence = mode == .implicit ? .log : .linear
+        biases = mode == .explicit
+        globalMean = mode == .explicit
+    }
 
     /// Checks every value; throws `ALSError.invalidConfiguration` naming the fix.
     public func validate() throws {
         func bad(_ p: String, _ r: String) -> ALSError { .invalidConfiguration(parameter: p, reason: r) }
-        guard factors >= 1, factors <= 4096 else { throw bad("factors", "must be in 1...4096 (got \(factors)); pass --factors 64") }
+        guard factors >= 1, factors <= 4096 else { throw bad("factors", "must be in 1...4096 (got \(factors)); \(Self.defaultFactors) is the default") }
         guard regularization >= 0, regularization.isFinite else { throw bad("regularization", "must be ≥ 0 and finite (got \(regularization))") }
-        guard iterations >= 0 else { throw bad("iterations", "must be ≥ 0 (got \(iterations))") }
+        guard iterations >= 1 else { throw bad("iterations", "must be ≥ 1 (got \(iterations)): with no iteration the model is its random initialisation") }
         guard cgSteps >= 1 else { throw bad("cg-steps", "must be ≥ 1 (got \(cgSteps))") }
         guard alpha >= 0, alpha.isFinite else { throw bad("alpha", "must be ≥ 0 and finite (got \(alpha))") }
         guard confidenceEpsilon > 0 else { throw bad("confidence-epsilon", "must be > 0 (got \(confidenceEpsilon))") }
+        if mode == .implicit, confidence == .scaled, alpha == 0 {
+            throw bad("alpha", "scaled confidence c = α·r with α = 0 gives every observed cell weight 0, so the model learns nothing (all-zero factors); use α > 0, e.g. 10")
+        }
         if let b = biasRegularization, !(b >= 0) { throw bad("bias-regularization", "must be ≥ 0 (got \(b))") }
         if biases || globalMean, mode != .explicit {
-            throw bad("biases", "biases and the global mean are for --mode explicit only")
+            throw bad("biases", "biases and the global mean are for explicit mode only")
         }
         guard threads >= 0 else { throw bad("threads", "must be ≥ 0 (0 = all cores; got \(threads))") }
         guard missingWeightExponent.isFinite else { throw bad("missing-weight-exponent", "must be finite") }
@@ -117,5 +141,63 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
         if case let .exponential(w0, e) = walsWeighting, !(w0 >= 0 && e.isFinite) {
             throw bad("wals weights", "w0 must be ≥ 0 and e finite")
         }
+    }
+}
+
+// MARK: - Decoding a saved configuration
+
+extension ALSConfiguration {
+    /// Decodes a configuration written by `als tune --save-best` (or by hand): `mode` is required,
+    /// every other key is optional and defaults to the mode's recommended value, and an unknown
+    /// key is an error (a misspelt hyperparameter must not be silently ignored).
+    public init(from decoder: any Decoder) throws {
+        let names = try decoder.container(keyedBy: _AnyKey.self)
+        let known = Set(CodingKeys.allNames)
+        if let unknown = names.allKeys.map(\.stringValue).first(where: { !known.contains($0) }) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "unknown key '\(unknown)'; the keys are \(CodingKeys.allNames.sorted().joined(separator: ", "))"))
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(mode: try c.decode(Mode.self, forKey: .mode))
+        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
+        }
+        try read(.factors, into: &factors)
+        try read(.regularization, into: &regularization)
+        try read(.iterations, into: &iterations)
+        try read(.solver, into: &solver)
+        try read(.cgSteps, into: &cgSteps)
+        try read(.alpha, into: &alpha)
+        try read(.confidence, into: &confidence)
+        try read(.confidenceEpsilon, into: &confidenceEpsilon)
+        try read(.biases, into: &biases)
+        try read(.globalMean, into: &globalMean)
+        biasRegularization = try c.decodeIfPresent(Float.self, forKey: .biasRegularization)
+        try read(.walsWeighting, into: &walsWeighting)
+        try read(.missingWeightExponent, into: &missingWeightExponent)
+        missingWeightTotal = try c.decodeIfPresent(Float.self, forKey: .missingWeightTotal)
+        try read(.regularizationExponent, into: &regularizationExponent)
+        try read(.regularizationAlpha0, into: &regularizationAlpha0)
+        try read(.threads, into: &threads)
+        try read(.seed, into: &seed)
+        initScale = try c.decodeIfPresent(Float.self, forKey: .initScale)
+        earlyStopTolerance = try c.decodeIfPresent(Double.self, forKey: .earlyStopTolerance)
+        try read(.computeLoss, into: &computeLoss)
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case mode, factors, regularization, iterations, solver, cgSteps, alpha, confidence, confidenceEpsilon
+        case biases, globalMean, biasRegularization, walsWeighting, missingWeightExponent, missingWeightTotal
+        case regularizationExponent, regularizationAlpha0, threads, seed, initScale, earlyStopTolerance, computeLoss
+
+        static var allNames: [String] { allCases.map(\.rawValue) }
+    }
+
+    private struct _AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
