@@ -3,35 +3,48 @@ import ArgumentParser
 import Foundation
 import Glibc
 
-/// `als tune TRAIN [--test TEST]`: a grid search on a validation split carved from TRAIN, a refit
-/// of the best configuration on all of TRAIN, and, with --test, its test figures.
+/// `als tune TRAIN [--test TEST]`: an automatic search within a budget (or a grid search) on a
+/// validation split carved from TRAIN, a refit of the best configuration on all of TRAIN, and,
+/// with --test, its test figures.
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
-        abstract: "Choose hyperparameters by grid search on a validation split carved from the train file, then refit and score on test.",
+        abstract: "Choose hyperparameters on a validation split carved from the train file (an automatic search within a budget, or a grid), then refit and score on test.",
         discussion: """
             The validation split holds out a fraction of each user's TRAIN interactions (seeded); \
-            every grid point is trained on the rest and scored on it. The test file is only read \
-            to score the refitted best configuration, never to choose it. \
-            A grid is one or more --grid name=v1,v2,… flags; the other values come from the \
-            training flags (--mode, --factors, …). Without --grid, λ is searched over \
-            0.01,0.1,1,10,100 (and α over 0.1,1,10,100 in implicit mode).
+            every configuration is trained on the rest and scored on it. The test file is only \
+            read to score the refitted best configuration, never to choose it.
+
+            Without --grid, the search is automatic: it searches every hyperparameter that matters \
+            for the mode and that no flag fixes (factors, λ plain and frequency-scaled, α and the \
+            confidence kind, popularity-weighted missing data, the bias λ, the solver, the \
+            iterations), within --budget seconds of wall clock for the search and the refit. It \
+            places λ and α at a small factor count by successive halving over a Latin hypercube \
+            on log scales, refines around the best, then doubles the factor count while the \
+            validation figure improves and the budget allows. A flag (--factors 128, --alpha 10, \
+            …) fixes that value. Seeded: the same command gives the same choice while the plan \
+            fits the budget.
+
+            With --grid name=v1,v2,… (repeatable), every point of the grid is trained, the other \
+            values coming from the flags and the mode's defaults. With --grid and --budget \
+            together, the grid's axes are fixed to their values and the rest is searched.
 
             Grid names: factors, regularization, alpha, iterations, bias-regularization, \
             confidence-epsilon, cg-steps, wals-w0, wals-wk, wals-exponent, missing-weight-exponent, \
             regularization-exponent, regularization-alpha0.
 
             Examples:
-              als tune train.tsv --test test.tsv --mode implicit --grid factors=64,128 \\
-                --grid regularization=1,10,100 --grid alpha=1,10,40 --metric ndcg@10
-              als tune train.tsv --test test.tsv --mode explicit --biases --metric rmse \\
-                --clamp 1,5 --save-best best.json
+              als tune train.tsv --test test.tsv --metric ndcg@10 --budget 2m --save-best best.json
+              als train train.tsv --config best.json --output m.als
+              als tune train.tsv --test test.tsv --mode explicit --metric rmse --format json
+              als tune train.tsv --test test.tsv --grid factors=64,128 \\
+                --grid regularization=1,10,100 --metric ndcg@10
             """)
 
     @Argument(help: "The train split file (TSV, or LightGCN's train.txt with a .txt --test).")
     var train: String
 
-    @Option(help: "The test split file: the refitted best configuration is scored on it.")
+    @Option(help: "The test split file: the refitted best configuration is scored on it (never used to choose).")
     var test: String?
 
     @OptionGroup var training: TrainingOptions
@@ -39,13 +52,19 @@ struct TuneCommand: ParsableCommand {
     @Option(name: .customLong("grid"), help: ArgumentHelp("One axis of the grid, name=v1,v2,… (repeatable).", valueName: "name=values"))
     var grids: [String] = []
 
+    @Option(help: ArgumentHelp("Wall-clock budget of the automatic search and the refit: 90s, 2m, 1.5h or seconds (default: 60 s plus 300 s per million train interactions, at most 1 h).", valueName: "duration"))
+    var budget: String?
+
+    @Option(help: "Seed of the automatic search's sampled configurations.")
+    var searchSeed: UInt64 = 1
+
     @OptionGroup var validation: ValidationOptions
     @OptionGroup var scoring: ScoringOptions
 
-    @Option(help: "Results table format: pretty, csv, json or markdown.")
+    @Option(help: "Output format: pretty, csv (the trials), json (one object) or markdown.")
     var format: TableFormat = .pretty
 
-    @Option(help: ArgumentHelp("Write the best configuration as JSON to this file.", valueName: "file.json"))
+    @Option(help: ArgumentHelp("Write the best configuration as JSON to this file (read back by 'als train --config').", valueName: "file.json"))
     var saveBest: String?
 
     @Option(help: ArgumentHelp("Write the model refitted on all of TRAIN to this file.", valueName: "file"))
@@ -55,8 +74,12 @@ struct TuneCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        for g in grids {
-            do { _ = try HyperparameterGrid.axis(parsing: g) } catch let e as ALSError { throw ValidationError(e.description) }
+        if training.config != nil {
+            throw ValidationError("--config fixes every hyperparameter, and als tune searches them: drop --config and give the values to keep fixed as flags.")
+        }
+        _ = try parsedGrid()
+        if let budget, Self.seconds(budget) == nil {
+            throw ValidationError("--budget '\(budget)' is not a duration; write 90s, 2m, 1.5h or a number of seconds (> 0).")
         }
     }
 
@@ -64,8 +87,23 @@ struct TuneCommand: ParsableCommand {
         print(try report(), terminator: "")
     }
 
-    var grid: HyperparameterGrid {
-        grids.isEmpty ? .defaults(for: training.mode) : HyperparameterGrid(grids.map { try! HyperparameterGrid.axis(parsing: $0) })
+    /// The `--grid` axes.
+    func parsedGrid() throws -> HyperparameterGrid {
+        do { return HyperparameterGrid(try grids.map { try HyperparameterGrid.axis(parsing: $0) }) } catch let e as ALSError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    /// Parses `90s`, `2m`, `1.5h` or a plain number of seconds; nil unless positive and finite.
+    static func seconds(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var value: Double? = Double(t)
+        for (suffix, scale) in units where value == nil && t.hasSuffix(suffix) {
+            value = Double(t.dropLast(suffix.count)).map { $0 * scale }
+        }
+        guard let v = value, v > 0, v.isFinite else { return nil }
+        return v
     }
 
     /// Runs the search, the refit and the test scoring; returns what goes to standard output.
@@ -77,77 +115,326 @@ struct TuneCommand: ParsableCommand {
             let m = try SplitFiles.load([train])[0]
             data = DataSplit(train: try scoring.binarizeThreshold.map { try m.signed(threshold: $0) } ?? m, test: m)
         }
-        let metric = validation.metric(for: training.mode)
-        var search = GridSearch(base: try training.configuration(), grid: grid, metric: metric)
-        search.validationFraction = validation.validationFraction
-        search.seed = validation.splitSeed
-        search.clamp = try scoring.bounds()
-        let bar = ProgressBar(total: search.grid.count, enabled: !quiet)
-        let result = try search.run(train: data.train) { done, _, trial in
-            bar.update(done, status: "\(describe(trial.point)) → \(metric) \(trial.value.map(fixed) ?? "failed")")
+        let mode = training.resolvedMode
+        let metric = validation.metric(for: mode)
+        let grid = try parsedGrid()
+        let outcome = grid.axes.isEmpty || budget != nil
+            ? try automatic(data.train, metric: metric, grid: grid) : try gridSearch(data.train, metric: metric, grid: grid)
+        guard let bestIndex = outcome.best, let bestValue = outcome.trials[bestIndex].value else {
+            let reasons = Set(outcome.trials.compactMap(\.failure)).sorted().joined(separator: "; ")
+            throw ValidationError("no configuration trained: \(reasons.isEmpty ? "the budget ran out before the first one finished; raise --budget" : reasons)")
         }
-        bar.finish()
-
-        var out = ""
-        var table = ResultTable(columns: search.grid.axes.map(\.parameter.rawValue) + ["\(metric)", "seconds", "best"])
-        for (j, t) in result.trials.enumerated() {
-            table.add(t.point.map { format($0.value, $0.parameter) } + [t.value.map(fixed) ?? "failed",
-                                                                      String(format: "%.1f", t.seconds), j == result.best ? "*" : ""])
-        }
-        guard let bestIndex = result.best else {
-            let reasons = Set(result.trials.compactMap(\.failure)).sorted().joined(separator: "; ")
-            throw ValidationError("every grid point failed to train: \(reasons)")
-        }
-        let best = result.trials[bestIndex]
+        let best = outcome.trials[bestIndex].configuration
         if let saveBest {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(best.configuration).write(to: URL(fileURLWithPath: saveBest))
+            try encoder.encode(best).write(to: URL(fileURLWithPath: saveBest))
         }
-        let v = result.validation
-        var summary = ["validation: \(validation.percent)% of each user's train interactions (seed \(validation.splitSeed)): \(v.train.nonZeros) fit, \(v.test.nonZeros) validation",
-                       "best: \(describe(best.point)) (validation \(metric) \(fixed(best.value!)))"]
+        let v = outcome.validation ?? data
+        var summary = [outcome.searchLine,
+                       "validation: \(validation.percent)% of each user's train interactions (seed \(validation.splitSeed)): \(v.train.nonZeros) fit, \(v.test.nonZeros) validation",
+                       "best: \(outcome.trials[bestIndex].label ?? Self.describe(best, varying: outcome.varying)) (validation \(metric) \(fixed(bestValue)))"]
+        if let saveBest { summary.append("wrote \(saveBest): train it with 'als train \(train) --config \(saveBest) --output model.als'") }
 
         // Refit on all of TRAIN when the model is used: scored on TEST, or saved.
+        var testFigures: [(String, Double)]? = nil
         if test != nil || saveModel != nil {
             if !quiet { writeStandardError("refitting the best configuration on all \(data.train.nonZeros) train interactions") }
-            let model = try ALSTrainer(best.configuration).fit(data.train)
+            let model = try ALSTrainer(best).fit(data.train)
             if let saveModel {
                 try model.save(to: URL(fileURLWithPath: saveModel))
                 summary.append("wrote \(saveModel)")
             }
             if test != nil {
-                summary.append("test: " + (try testFigures(model, data, metric: metric, clamp: search.clamp)))
+                let figures = try self.testFigures(model, data, metric: metric, clamp: try scoring.bounds())
+                testFigures = figures.values
+                summary.append("the test file was read only to score this refitted configuration; it did not influence the choice")
+                summary.append("test: " + figures.text)
             }
         }
-        if format == .json {
-            out = "{\n\"trials\": " + table.render(.json) + ",\n" + "\"summary\": [" + summary.map(jsonString).joined(separator: ", ") + "]\n}\n"
-        } else {
-            out = table.render(format) + (format == .csv ? "" : "\n" + summary.joined(separator: "\n") + "\n")
+        let seconds = outcome.elapsed()
+        summary.append("seconds: \(String(format: "%.1f", seconds)) in all" + (outcome.budget.map { " (budget \(String(format: "%.0f", $0)) s)" } ?? ""))
+        switch format {
+        case .json:
+            return try jsonReport(outcome, best: best, bestValue: bestValue, metric: metric, test: testFigures, seconds: seconds)
+        case .csv:
+            return outcome.table(metric: metric).render(.csv)
+        case .pretty, .markdown:
+            return outcome.table(metric: metric).render(format) + "\n" + summary.joined(separator: "\n") + "\n"
         }
-        return out
     }
 
-    /// The refitted model's test figures: every ranking figure at the metric's K, or RMSE, MAE
+    /// The automatic search.
+    private func automatic(_ train: InteractionMatrix, metric: EvaluationMetric, grid: HyperparameterGrid) throws -> TuneOutcome {
+        let budget = budget.flatMap(Self.seconds) ?? AutoSearch.defaultBudget(nonZeros: train.nonZeros)
+        var base = try training.configuration()
+        // A --grid axis is fixed at each of its values in turn: each value is its own search.
+        let fixedAxes = training.given.union(grid.axes.map(\.parameter))
+        let points = grid.points
+        if !quiet {
+            writeStandardError("als tune: automatic search for \(metric) within \(String(format: "%.0f", budget)) s (\(budget == self.budget.flatMap(Self.seconds) ? "--budget" : "the default for \(train.nonZeros) interactions")); the test file is read only after the choice, to score it")
+        }
+        let line = LiveLine(enabled: !quiet)
+        var outcome = TuneOutcome(metric: metric, budget: budget)
+        outcome.varying = Self.searched(base.mode, fixed: training.given).filter { !grid.axes.map(\.parameter).contains($0) } + grid.axes.map(\.parameter)
+        for point in points {
+            for (p, value) in point { p.apply(value, to: &base) }
+            var search = AutoSearch(base: base, fixed: fixedAxes, metric: metric, budget: budget / Double(points.count))
+            search.keepConfidence = training.confidenceGiven
+            search.keepSolver = training.solverGiven
+            search.seed = searchSeed
+            search.validationFraction = validation.validationFraction
+            search.splitSeed = validation.splitSeed
+            search.clamp = try scoring.bounds()
+            let result = try search.run(train: train) { status in
+                let best = status.best.map { "best \(metric) \(fixed($0))" } ?? "no figure yet"
+                line.update("trial \(status.trials) (\(status.phase.rawValue))  \(best)  \(String(format: "%.0f", status.remaining)) s left", important: false)
+            }
+            outcome.add(result)
+        }
+        line.finish()
+        return outcome
+    }
+
+    /// Every point of the grid, as `als tune --grid` always did.
+    private func gridSearch(_ train: InteractionMatrix, metric: EvaluationMetric, grid: HyperparameterGrid) throws -> TuneOutcome {
+        var search = GridSearch(base: try training.configuration(), grid: grid, metric: metric)
+        search.validationFraction = validation.validationFraction
+        search.seed = validation.splitSeed
+        search.clamp = try scoring.bounds()
+        let bar = ProgressBar(total: search.grid.count, enabled: !quiet)
+        let result = try search.run(train: train) { done, _, trial in
+            bar.update(done, status: "\(Self.describe(trial.point)) → \(metric) \(trial.value.map(fixed) ?? "failed")")
+        }
+        bar.finish()
+        var outcome = TuneOutcome(metric: metric, budget: nil)
+        outcome.add(result, axes: grid.axes.map(\.parameter))
+        return outcome
+    }
+
+    private func jsonReport(_ outcome: TuneOutcome, best: ALSConfiguration, bestValue: Double, metric: EvaluationMetric,
+                            test: [(String, Double)]?, seconds: Double) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        func object<T: Encodable>(_ value: T) throws -> Any {
+            try JSONSerialization.jsonObject(with: try encoder.encode(value), options: [.fragmentsAllowed])
+        }
+        var trials: [[String: Any]] = []
+        for t in outcome.trials {
+            var o: [String: Any] = ["configuration": try object(t.configuration), "seconds": t.seconds]
+            if let v = t.value, v.isFinite { o[metric.description] = v }
+            if let phase = t.phase { o["phase"] = phase }
+            if let n = t.number { o["number"] = n }
+            if let n = t.iterationsTrained { o["iterations_trained"] = n }
+            if let f = t.failure { o["failure"] = f }
+            trials.append(o)
+        }
+        var root: [String: Any] = [
+            "best": try object(best),
+            "metric": metric.description,
+            "validation": [metric.description: bestValue],
+            "validation_split": ["fraction": validation.validationFraction, "seed": validation.splitSeed,
+                                 "fit_interactions": outcome.validation?.train.nonZeros ?? 0,
+                                 "validation_interactions": outcome.validation?.test.nonZeros ?? 0],
+            "trials": trials,
+            "search": outcome.budget == nil ? "grid" : "automatic",
+            "seconds": seconds,
+            "test_used_for_choice": false,
+        ]
+        root["budget_seconds"] = outcome.budget ?? NSNull()
+        root["budget_cut"] = outcome.budgetCut
+        if let test {
+            root["test"] = Dictionary(test.filter { $0.1.isFinite }, uniquingKeysWith: { a, _ in a })
+        } else {
+            root["test"] = NSNull()
+        }
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// The refitted model's test figures, keyed by the lower-case metric names (`ndcg@10`,
+    /// `rmse`, …), and as one line of text: every ranking figure at the metric's K, or RMSE, MAE
     /// and, for ±1 preferences (--binarize-threshold), sign accuracy (on 1–5 stars it is
     /// trivially 1, so it is left out there, as `als evaluate` does).
     private func testFigures(_ model: ALSModel, _ data: DataSplit, metric: EvaluationMetric,
-                             clamp: ClosedRange<Float>?) throws -> String {
+                             clamp: ClosedRange<Float>?) throws -> (values: [(String, Double)], text: String) {
         if let k = metric.k {
             let m = try RankingEvaluator(train: data.train, test: data.test).evaluate(k: k, model: model)
-            return rankingFigures(m).map { "\($0.0)@\(k) \(fixed($0.1))" }.joined(separator: "  ") + "  (\(m.users) users)"
+            let figures = rankingFigures(m)
+            let values = figures.map { (Self.metricKey($0.0) + "@\(k)", $0.1) }
+            return (values, figures.map { "\($0.0)@\(k) \(fixed($0.1))" }.joined(separator: "  ") + "  (\(m.users) users)")
         }
         let m = try evaluateRatings(model: model, train: data.train, test: data.test, clamp: clamp)
+        var values = [("rmse", m.rmse), ("mae", m.mae)]
+        if scoring.binarizeThreshold != nil { values.append(("sign-accuracy", m.signAccuracy)) }
         let sign = scoring.binarizeThreshold == nil ? "" : "  sign accuracy \(fixed(m.signAccuracy))"
-        return "RMSE \(fixed(m.rmse))  MAE \(fixed(m.mae))\(sign)  (\(m.count) ratings)"
+        return (values, "RMSE \(fixed(m.rmse))  MAE \(fixed(m.mae))\(sign)  (\(m.count) ratings)")
     }
 
-    private func format(_ v: Double, _ p: HyperparameterGrid.Parameter) -> String {
+    /// `CappedRecall` → `capped-recall`, `HitRate` → `hit-rate`, `NDCG` → `ndcg`: the `--metric` spelling.
+    static func metricKey(_ title: String) -> String {
+        switch title {
+        case "CappedRecall": return "capped-recall"
+        case "HitRate": return "hit-rate"
+        default: return title.lowercased()
+        }
+    }
+
+    static func format(_ v: Double, _ p: HyperparameterGrid.Parameter) -> String {
         p.isInteger ? String(Int(v)) : String(format: "%g", v)
     }
 
-    private func describe(_ point: HyperparameterGrid.Point) -> String {
+    static func describe(_ point: HyperparameterGrid.Point) -> String {
         point.isEmpty ? "base configuration" : point.map { "\($0.parameter.rawValue)=\(format($0.value, $0.parameter))" }.joined(separator: " ")
+    }
+
+    /// The hyperparameters the automatic search varies for `mode` when `fixed` are given.
+    static func searched(_ mode: ALSConfiguration.Mode, fixed: Set<HyperparameterGrid.Parameter>) -> [HyperparameterGrid.Parameter] {
+        var all: [HyperparameterGrid.Parameter] = [.factors, .regularization, .regularizationExponent, .iterations]
+        switch mode {
+        case .implicit: all += [.alpha, .missingWeightExponent]
+        case .explicit: all += [.biasRegularization]
+        case .dense, .weighted: break
+        }
+        return all.filter { !fixed.contains($0) }
+    }
+
+    /// `factors=128 regularization=1 …` for the parameters in `varying` (and the confidence and
+    /// solver, which are not grid parameters).
+    static func describe(_ c: ALSConfiguration, varying: [HyperparameterGrid.Parameter]) -> String {
+        var parts = varying.map { p -> String in "\(p.rawValue)=\(TuneOutcome.value(p, c))" }
+        if c.mode == .implicit { parts.append("confidence=\(c.confidence.rawValue)") }
+        parts.append("solver=\(c.solver.rawValue)")
+        return parts.joined(separator: " ")
+    }
+}
+
+/// The trials of a search, automatic or grid, as `als tune` prints them.
+struct TuneOutcome {
+    struct Trial {
+        var number: Int?
+        var phase: String?
+        var configuration: ALSConfiguration
+        var value: Double?
+        var iterationsTrained: Int?
+        var seconds: Double
+        var failure: String?
+        /// The grid point, `regularization=1 alpha=10`, for a grid search.
+        var label: String? = nil
+    }
+
+    let metric: EvaluationMetric
+    let budget: Double?
+    let start = Date()
+    var trials: [Trial] = []
+    var best: Int? = nil
+    var validation: DataSplit? = nil
+    var budgetCut = false
+    /// The parameters whose values differ between trials (the table's columns).
+    var varying: [HyperparameterGrid.Parameter] = []
+
+    init(metric: EvaluationMetric, budget: Double?) {
+        self.metric = metric
+        self.budget = budget
+    }
+
+    func elapsed() -> Double { Date().timeIntervalSince(start) }
+
+    var searchLine: String {
+        guard let budget else { return "search: grid of \(trials.count) points" }
+        let phases = ["placement", "refinement", "capacity", "polish"].map { p in "\(trials.filter { $0.phase == p }.count) \(p)" }
+        return "search: automatic, \(trials.count) trials (\(phases.joined(separator: ", "))) within a budget of \(String(format: "%.0f", budget)) s" + (budgetCut ? "; the budget cut the plan short (a larger --budget may choose better)" : "")
+    }
+
+    mutating func add(_ r: AutoSearch.Result) {
+        let offset = trials.count
+        for t in r.trials {
+            trials.append(Trial(number: offset + t.number, phase: t.phase.rawValue, configuration: t.configuration, value: t.value,
+                                iterationsTrained: t.iterationsTrained, seconds: t.seconds, failure: t.failure))
+        }
+        if let b = r.best, best.flatMap({ trials[$0].value }).map({ metric.isBetter(trials[offset + b].value!, than: $0) }) ?? true {
+            best = offset + b
+        }
+        validation = r.validation
+        budgetCut = budgetCut || r.budgetCut
+    }
+
+    mutating func add(_ r: GridSearch.Result, axes: [HyperparameterGrid.Parameter]) {
+        for t in r.trials {
+            trials.append(Trial(number: trials.count + 1, configuration: t.configuration, value: t.value, seconds: t.seconds,
+                                failure: t.failure, label: TuneCommand.describe(t.point)))
+        }
+        best = r.best
+        validation = r.validation
+        varying = axes
+    }
+
+    /// A parameter's value in `c`, as the table prints it.
+    static func value(_ p: HyperparameterGrid.Parameter, _ c: ALSConfiguration) -> String {
+        func g(_ x: Float) -> String { String(format: "%.4g", x) }
+        switch p {
+        case .factors: return String(c.factors)
+        case .regularization: return g(c.regularization)
+        case .alpha: return g(c.alpha)
+        case .iterations: return String(c.iterations)
+        case .biasRegularization: return g(c.biasRegularization ?? c.regularization)
+        case .confidenceEpsilon: return g(c.confidenceEpsilon)
+        case .cgSteps: return String(c.cgSteps)
+        case .missingWeightExponent: return g(c.missingWeightExponent)
+        case .regularizationExponent: return g(c.regularizationExponent)
+        case .regularizationAlpha0: return g(c.regularizationAlpha0)
+        case .walsW0, .walsWk, .walsExponent:
+            switch c.walsWeighting {
+            case let .linear(w0, wk): return p == .walsW0 ? g(w0) : p == .walsWk ? g(wk) : "-"
+            case let .exponential(w0, e): return p == .walsW0 ? g(w0) : p == .walsExponent ? g(e) : "-"
+            }
+        }
+    }
+
+    func table(metric: EvaluationMetric) -> ResultTable {
+        let auto = budget != nil
+        let extra = auto && trials.first?.configuration.mode == .implicit ? ["confidence"] : []
+        var table = ResultTable(columns: (auto ? ["trial", "phase"] : []) + varying.map(\.rawValue) + extra
+                                + (auto ? ["solver"] : []) + ["\(metric)", "seconds", "best"])
+        for (j, t) in trials.enumerated() {
+            var row = auto ? [String(t.number ?? j + 1), t.phase ?? ""] : []
+            row += varying.map { Self.value($0, t.configuration) }
+            if !extra.isEmpty { row.append(t.configuration.confidence.rawValue) }
+            if auto { row.append(t.configuration.solver.rawValue) }
+            row += [t.value.map(fixed) ?? (t.failure == nil ? "-" : "failed"), String(format: "%.1f", t.seconds), j == best ? "*" : ""]
+            table.add(row)
+        }
+        return table
+    }
+}
+
+/// One live status line on standard error: redrawn in place on a terminal; elsewhere (a log, a
+/// pipe) printed at most every ten seconds, so logs stay short.
+final class LiveLine {
+    let enabled: Bool
+    let isTerminal = isatty(2) != 0
+    private var lastPrinted = 0.0
+    private let start = Date()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ text: String, important: Bool) {
+        guard enabled else { return }
+        let now = Date().timeIntervalSince(start)
+        if isTerminal {
+            var line = "\r\u{1B}[K" + text
+            line.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
+        } else if important || now - lastPrinted >= 10 {
+            lastPrinted = now
+            writeStandardError(text)
+        }
+    }
+
+    func finish() {
+        guard enabled, isTerminal else { return }
+        var line = "\n"
+        line.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
     }
 }
 

@@ -73,10 +73,10 @@ struct TuneCommandTests {
         #expect(csv.count == 5 && csv[0] == "regularization,alpha,ndcg@5,seconds,best")
         #expect(csv[1].hasPrefix("1,1,") && csv[4].hasPrefix("10,5,"))
         let json = try TuneCommand.parse(args + ["--format", "json"]).report()
-        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        let trials = object["trials"] as! [[String: Any]]
-        #expect(trials.count == 4 && trials[0]["alpha"] as? Double == 1)
-        #expect((object["summary"] as! [String]).contains { $0.hasPrefix("test: NDCG@5 ") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let trials = try #require(object["trials"] as? [[String: Any]])
+        #expect(trials.count == 4 && (trials[0]["configuration"] as? [String: Any])?["alpha"] as? Double == 1)
+        #expect((object["test"] as? [String: Any])?["ndcg@5"] is Double)
         let pretty = try TuneCommand.parse(args).report()
         #expect(pretty.contains("test: NDCG@5 ") && pretty.contains("Recall@5 ") && pretty.contains("(30 users)"))
     }
@@ -88,5 +88,67 @@ struct TuneCommandTests {
         #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--metric", "ndcg@0"]) }
         #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--validation-fraction", "1"]) }
         #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--clamp", "5,1"]) }
+    }
+
+    /// The tiny split as 0/1 interactions, with a second test file that differs from the first.
+    func implicitSplit() throws -> (TinySplit, String) {
+        let s = try TinySplit()
+        let other = s.path("other-test.tsv")
+        let lines = try String(contentsOfFile: s.test, encoding: .utf8).split(separator: "\n")
+        try (lines.enumerated().filter { $0.offset % 2 == 0 }.map { $0.element + "\n" }.joined()).write(toFile: other, atomically: true, encoding: .utf8)
+        return (s, other)
+    }
+
+    @Test("the automatic search prints one JSON object with the winner, its figures and every trial")
+    func automaticJSON() throws {
+        let (s, _) = try implicitSplit()
+        defer { s.remove() }
+        let out = try TuneCommand.parse([s.train, "--test", s.test, "--metric", "ndcg@5", "--budget", "20s", "--threads", "1",
+                                         "--iterations", "4", "--quiet", "--format", "json", "--save-best", s.path("best.json")]).report()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        for key in ["best", "validation", "test", "trials", "budget_seconds", "seconds"] { #expect(object[key] != nil, "missing \(key)") }
+        let best = try #require(object["best"] as? [String: Any])
+        for key in ["mode", "factors", "regularization", "regularizationExponent", "alpha", "confidence", "iterations", "solver"] {
+            #expect(best[key] != nil, "best lacks \(key)")
+        }
+        #expect((object["validation"] as? [String: Any])?["ndcg@5"] is Double)
+        let test = try #require(object["test"] as? [String: Any])
+        for key in ["ndcg@5", "recall@5", "precision@5", "capped-recall@5", "map@5"] { #expect(test[key] is Double, "test lacks \(key)") }
+        #expect(object["budget_seconds"] as? Double == 20 && (object["seconds"] as? Double ?? 99) <= 22)
+        #expect((object["trials"] as? [[String: Any]])?.count ?? 0 > 10)
+        // --save-best wrote the same winner; als train --config trains exactly it, and a flag overrides it.
+        let saved = try JSONDecoder().decode(ALSConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: s.path("best.json"))))
+        let train = try TrainCommand.parse([s.train, "--config", s.path("best.json"), "--output", s.path("m.als")])
+        #expect(try train.training.configuration() == saved)
+        let overridden = try TrainCommand.parse([s.train, "--config", s.path("best.json"), "--factors", "3", "--output", s.path("m.als")])
+        var expected = saved
+        expected.factors = 3
+        #expect(try overridden.training.configuration() == expected)
+    }
+
+    @Test("the test file never influences the choice: another test file, the same winner and trials")
+    func testNeverChooses() throws {
+        let (s, other) = try implicitSplit()
+        defer { s.remove() }
+        func run(_ test: String) throws -> [String: Any] {
+            let out = try TuneCommand.parse([s.train, "--test", test, "--metric", "ndcg@5", "--budget", "30s", "--threads", "1",
+                                             "--iterations", "4", "--quiet", "--format", "json"]).report()
+            return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        }
+        let a = try run(s.test), b = try run(other)
+        #expect(NSDictionary(dictionary: a["best"] as! [String: Any]).isEqual(to: b["best"] as! [String: Any]))
+        #expect(NSDictionary(dictionary: a["validation"] as! [String: Any]).isEqual(to: b["validation"] as! [String: Any]))
+        let configurations = { (o: [String: Any]) in (o["trials"] as! [[String: Any]]).map { NSDictionary(dictionary: $0["configuration"] as! [String: Any]) } }
+        #expect(configurations(a) == configurations(b))
+        // The test figures themselves do differ: the two test files are not the same.
+        #expect(!NSDictionary(dictionary: a["test"] as! [String: Any]).isEqual(to: b["test"] as! [String: Any]))
+    }
+
+    @Test("budgets parse as durations; --config is refused by tune")
+    func budgets() throws {
+        #expect(TuneCommand.seconds("90s") == 90 && TuneCommand.seconds("2m") == 120 && TuneCommand.seconds("1.5h") == 5400)
+        #expect(TuneCommand.seconds("45") == 45 && TuneCommand.seconds("0") == nil && TuneCommand.seconds("soon") == nil)
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--budget", "-1m"]) }
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["x.tsv", "--config", "best.json"]) }
     }
 }

@@ -106,17 +106,6 @@ public struct HyperparameterGrid: Sendable, Equatable {
         try c.validate()
         return c
     }
-
-    /// The grid `als tune` searches when none is given: λ over five decades, 0.01–100, for every
-    /// mode, because the best λ moves by decades with the mode, the data's size and whether λ is
-    /// frequency-scaled; implicit mode adds α over three decades, 0.1–100 (the best runs of
-    /// implicit and Spark on our splits use α from 1 to 40). The other values, the factor count
-    /// included, are the base configuration's. 5 points, or 5 × 4 = 20 for implicit mode.
-    public static func defaults(for mode: ALSConfiguration.Mode) -> HyperparameterGrid {
-        var axes = [Axis(.regularization, [0.01, 0.1, 1, 10, 100])]
-        if mode == .implicit { axes.append(Axis(.alpha, [0.1, 1, 10, 100])) }
-        return HyperparameterGrid(axes)
-    }
 }
 
 extension String {

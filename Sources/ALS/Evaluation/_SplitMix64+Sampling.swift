@@ -32,4 +32,7 @@ extension _SplitMix64 {
             a.swapAt(i, j)
         }
     }
+
+    /// A uniform draw in [0, 1) (the top 53 bits).
+    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

@@ -1,0 +1,113 @@
+import Dispatch
+import Foundation
+import Testing
+@testable import ALS
+
+/// 0/1 interactions with a planted rank-3 structure: user u likes item i with probability rising
+/// in a_u·b_i, `perUser` items each.
+func plantedImplicit(users: Int = 120, items: Int = 80, perUser: Int = 12, seed: UInt64 = 5) throws -> InteractionMatrix {
+    var rng = _SplitMix64(seed: seed)
+    let u = (0 ..< users).map { _ in (0 ..< 3).map { _ in rng.nextGaussian() } }
+    let v = (0 ..< items).map { _ in (0 ..< 3).map { _ in rng.nextGaussian() } }
+    var t = Triplets()
+    for user in 0 ..< users {
+        // Gumbel-top-k over the affinities: a seeded sample without replacement.
+        var keyed = (0 ..< items).map { i -> (Double, Int) in
+            let affinity = Double(zip(u[user], v[i]).map { $0 * $1 }.reduce(0, +))
+            return (2 * affinity - Foundation.log(-Foundation.log(max(rng.nextUnit(), 1e-12))), i)
+        }
+        keyed.sort { $0.0 > $1.0 }
+        for (_, item) in keyed.prefix(perUser) {
+            t.users.append(Int32(user))
+            t.items.append(Int32(item))
+            t.values.append(1)
+        }
+    }
+    return try InteractionMatrix(users: users, items: items, triplets: t)
+}
+
+@Suite("Automatic search: seeded, within its budget, validation only, every axis it may touch")
+struct AutoSearchTests {
+    func search(_ mode: ALSConfiguration.Mode, budget: Double, seed: UInt64 = 1) -> AutoSearch {
+        var base = ALSConfiguration(mode: mode)
+        base.threads = 1
+        base.iterations = 6
+        var s = AutoSearch(base: base, metric: mode == .explicit ? .rmse : .ndcg(k: 5), budget: budget)
+        s.seed = seed
+        s.largestFactors = 32
+        return s
+    }
+
+    @Test("the same seed gives the same trials and the same choice; the plan completes within an ample budget")
+    func deterministic() throws {
+        let data = try plantedImplicit()
+        let a = try search(.implicit, budget: 120).run(train: data)
+        let b = try search(.implicit, budget: 120).run(train: data)
+        #expect(!a.budgetCut && !b.budgetCut)
+        #expect(a.trials.count == b.trials.count && a.trials.count > 20)
+        #expect(a.trials.map(\.configuration) == b.trials.map(\.configuration))
+        #expect(a.trials.map(\.value) == b.trials.map(\.value))
+        #expect(a.best == b.best)
+        // Every phase ran, and the capacity phase doubled the placement's factor count.
+        let phases = Set(a.trials.map(\.phase))
+        #expect(phases == [.placement, .refinement, .capacity, .polish])
+        #expect(a.trials.contains { $0.phase == .capacity && $0.configuration.factors == 64 })
+        // Another seed samples other configurations.
+        let c = try search(.implicit, budget: 120, seed: 2).run(train: data)
+        #expect(c.trials.map(\.configuration) != a.trials.map(\.configuration))
+    }
+
+    @Test("the search spans decades of λ and α, plain and frequency-scaled λ, and β")
+    func space() throws {
+        let data = try plantedImplicit()
+        let r = try search(.implicit, budget: 120).run(train: data)
+        let placed = r.trials.filter { $0.phase == .placement }.map(\.configuration)
+        let lambdas = placed.map { Double($0.regularization) }, alphas = placed.map { Double($0.alpha) }
+        #expect(lambdas.max()! / lambdas.min()! > 100 && alphas.max()! / alphas.min()! > 100)
+        #expect(Set(placed.map(\.regularizationExponent)) == [0, 1])
+        #expect(placed.contains { $0.missingWeightExponent == 0 } && placed.contains { $0.missingWeightExponent > 0 })
+        // 0/1 values: the confidence kind is not searched (it is a reparametrisation there).
+        #expect(Set(placed.map(\.confidence)).count == 1)
+        // The best figure is the best trial's, and beats the median placement trial.
+        let best = try #require(r.best.flatMap { r.trials[$0].value })
+        let values = r.trials.compactMap(\.value).sorted()
+        #expect(best == values.last! && best > values[values.count / 2])
+    }
+
+    @Test("fixed hyperparameters keep their values in every trial")
+    func fixedAxes() throws {
+        let data = try plantedImplicit()
+        var s = search(.implicit, budget: 120)
+        s.base.factors = 8
+        s.base.alpha = 3
+        s.fixed = [.factors, .alpha]
+        let r = try s.run(train: data)
+        #expect(r.trials.allSatisfy { $0.configuration.factors == 8 && $0.configuration.alpha == 3 })
+        #expect(!r.trials.contains { $0.phase == .capacity })
+    }
+
+    @Test("explicit mode searches λ and the bias λ, never α")
+    func explicitMode() throws {
+        let data = try lowRankRatings()
+        let r = try search(.explicit, budget: 120).run(train: data)
+        #expect(r.trials.allSatisfy { $0.configuration.alpha == ALSConfiguration(mode: .explicit).alpha && $0.configuration.biases })
+        #expect(Set(r.trials.compactMap(\.configuration.biasRegularization)).count > 10)
+        let best = try #require(r.best.flatMap { r.trials[$0].value })
+        // The rank-2 signal: far better than the spread of the ratings.
+        #expect(best < 0.9 * r.trials.compactMap(\.value).max()!)
+    }
+
+    @Test("a budget too small for the plan is respected within 10 %, and says it cut the plan")
+    func budget() throws {
+        let data = try plantedImplicit(users: 1500, items: 900, perUser: 40)
+        var s = search(.implicit, budget: 3)
+        s.largestFactors = 512
+        s.base.threads = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = try s.run(train: data)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        #expect(r.budgetCut)
+        #expect(seconds <= 3 * 1.1)
+        #expect(r.best != nil)
+    }
+}
