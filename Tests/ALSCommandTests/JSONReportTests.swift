@@ -83,4 +83,32 @@ struct JSONReportTests {
         #expect(plain["load_seconds"] is NSNull)
         #expect(try InspectFixture.report(["inspect", s.all, "--quiet"]).hasPrefix("file        \(s.all)\nformat      "))
     }
+
+    @Test("als evaluate --format json: lower-case --metric keys, numbers, every baseline")
+    func evaluate() throws {
+        let s = try TinySplit()
+        defer { s.remove() }
+        let model = try EvaluateCommandTests().model(s)
+        let command = try EvaluateCommand.parse([model, "--train", s.train, "--test", s.test, "--k", "5", "--quiet", "--format", "json"])
+        let o = try Self.object(try jsonReport(command.measure().report))
+        #expect(Set(o.keys) == ["model", "train", "test", "k", "metrics", "baselines", "ranking_users", "test_entries",
+                                "unknown_users", "unknown_items", "unknown_test_entries"])
+        #expect(o["k"] as? Int == 5)
+        let metrics = try #require(o["metrics"] as? [String: Any])
+        #expect(Set(metrics.keys) == ["rmse", "mae", "ndcg@5", "recall@5", "capped-recall@5", "precision@5", "map@5",
+                                      "hit-rate@5", "coverage@5"])
+        #expect(metrics.values.allSatisfy(Self.isNumber))
+        // Every key is a --metric name, save coverage.
+        #expect(metrics.keys.filter { $0 != "coverage@5" }.allSatisfy { EvaluationMetric($0)?.description == $0 })
+        let baselines = try #require(o["baselines"] as? [String: [String: Any]])
+        #expect(Set(baselines.keys) == ["global_mean", "item_bias", "user_item_bias", "popularity", "random"])
+        #expect(Set(baselines["global_mean"]?.keys ?? [:].keys) == ["rmse", "mae"])
+        #expect(baselines["popularity"]?["ndcg@5"].map(Self.isNumber) == true)
+        #expect(baselines.values.allSatisfy { $0.values.allSatisfy(Self.isNumber) })
+        // The same figures as the table.
+        let (table, _) = try command.evaluate()
+        let rmse = try #require(table.rows.first { $0[0] == "model" && $0[1] == "RMSE" }?[3])
+        #expect(fixed(try #require(metrics["rmse"] as? Double)) == rmse)
+        #expect((o["model"] as? [String: Any])?["mode"] as? String == "explicit")
+    }
 }
