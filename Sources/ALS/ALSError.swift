@@ -37,9 +37,9 @@ extension ALSError: CustomStringConvertible {
             let where_ = column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)"
             return "\(where_): \(reason) (text: \"\(text)\"). Fix the line, or pass --skip-invalid to skip and count such lines."
         case let .emptyInput(file):
-            return "\(file): no interactions found. Check the path and the --format, --delimiter and column options."
+            return "\(file): no interactions found. Check the path and the --input-format, --delimiter and column options."
         case let .unknownFormat(file, reason):
-            return "\(file): unknown format (\(reason)). Pass --format explicitly (movielens-100k, movielens-dat, csv, delimited, adjacency, mtx, cache)."
+            return "\(file): unknown format (\(reason)). Pass --input-format explicitly (movielens-100k, movielens-dat, csv, delimited, adjacency, mtx, cache)."
         case let .io(path, reason):
             return "\(path): \(reason). Check that the path exists and is readable (or writable)."
         case let .duplicateEntry(user, item, line):

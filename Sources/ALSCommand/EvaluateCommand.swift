@@ -38,7 +38,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the random baseline.")
     var randomSeed: UInt64 = 1
 
-    @Option(help: "Table format on standard output: pretty, csv, json or markdown.")
+    @Option(help: "Table format on standard output: pretty, csv, json (one object: the model's figures and each baseline's, as numbers) or markdown.")
     var format: TableFormat = .pretty
 
     @Option(help: ArgumentHelp("Also write the table as Markdown to this file.", valueName: "file.md"))
@@ -52,9 +52,10 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (table, notes) = try evaluate()
+        let figures = try measure()
+        let (table, notes) = (figures.table, figures.notes)
         if !quiet { for n in notes { writeStandardError(n) } }
-        print(table.render(format), terminator: "")
+        print(format == .json ? try jsonReport(figures.report) : table.render(format), terminator: "")
         if let report {
             let text = "# Evaluation of \(model)\n\n" + "train `\(train)`, test `\(test)`\n\n"
                 + notes.map { "- \($0)\n" }.joined() + "\n" + table.render(.markdown)
@@ -62,8 +63,39 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
+    /// One figure of one system: its table name (`NDCG`, `RMSE`, …), K for a ranking figure,
+    /// and the value.
+    struct Figure {
+        var name: String
+        var k: Int?
+        var value: Double
+    }
+
+    /// Everything `evaluate` measures: each system's figures (the model first), the notes, and
+    /// the JSON report of `--format json`.
+    struct Figures {
+        var systems: [(name: String, figures: [Figure])]
+        var notes: [String]
+        var report: EvaluationReport
+
+        /// The table every non-JSON format prints: one row per system and figure.
+        var table: ResultTable {
+            var table = ResultTable(columns: ["system", "metric", "K", "value"])
+            for (system, figures) in systems {
+                for f in figures { table.add([system, f.name, f.k.map(String.init) ?? "", fixed(f.value)]) }
+            }
+            return table
+        }
+    }
+
     /// The table of figures, and notes on the data (unknown ids) for standard error.
     func evaluate() throws -> (ResultTable, [String]) {
+        let figures = try measure()
+        return (figures.table, figures.notes)
+    }
+
+    /// Loads the model and the split and measures the model and every baseline.
+    func measure() throws -> Figures {
         let model = try ALSModel.load(from: URL(fileURLWithPath: self.model))
         let split = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
         let aligned = try model.aligned(split)
@@ -72,21 +104,21 @@ struct EvaluateCommand: ParsableCommand {
         if aligned.unknownUsers + aligned.unknownItems > 0 {
             notes.append("the split has \(aligned.unknownUsers) users and \(aligned.unknownItems) items the model does not know; \(aligned.unknownTestEntries) of \(te.nonZeros) test entries involve them")
         }
-        var table = ResultTable(columns: ["system", "metric", "K", "value"])
+        var systems: [(name: String, figures: [Figure])] = []
         if model.configuration.mode != .implicit {
             let bounds = try scoring.bounds()
             let ours = try evaluateRatings(model: model, train: tr, test: te, clamp: bounds)
-            var systems: [(String, RatingMetrics)] = [("model", ours)]
+            var ratings: [(String, RatingMetrics)] = [("model", ours)]
             for (name, b) in [("global mean", BaselinePredictor.globalMean(tr)), ("item bias", .itemBias(tr)),
                               ("user + item bias", .userItemBias(tr))] {
                 var predictor = b
                 predictor.clamp = bounds
-                systems.append((name, evaluateRatings(test: te, predictor: predictor)))
+                ratings.append((name, evaluateRatings(test: te, predictor: predictor)))
             }
-            for (name, m) in systems {
-                table.add([name, "RMSE", "", fixed(m.rmse)])
-                table.add([name, "MAE", "", fixed(m.mae)])
-                if scoring.binarizeThreshold != nil { table.add([name, "sign accuracy", "", fixed(m.signAccuracy)]) }
+            for (name, m) in ratings {
+                var figures = [Figure(name: "RMSE", value: m.rmse), Figure(name: "MAE", value: m.mae)]
+                if scoring.binarizeThreshold != nil { figures.append(Figure(name: "sign accuracy", value: m.signAccuracy)) }
+                systems.append((name, figures))
             }
         }
         let evaluator = try RankingEvaluator(train: tr, test: te)
@@ -97,10 +129,22 @@ struct EvaluateCommand: ParsableCommand {
             ("random", try evaluator.evaluate(k: k, scorer: RandomRanker(seed: randomSeed))),
         ]
         for (name, m) in rankings {
-            for (metric, value) in rankingFigures(m) { table.add([name, metric, String(k), fixed(value)]) }
+            systems.append((name, rankingFigures(m).map { Figure(name: $0.0, k: k, value: $0.1) }))
         }
         notes.append("ranking: \(evaluator.evaluatedUsers.count) users with test items; rating: \(te.nonZeros) test entries")
-        return (table, notes)
+        // The table lists the model twice (rating rows, then ranking rows); JSON has one object each.
+        var baselines: [String: [String: Double?]] = [:]
+        for (name, figures) in systems where name != "model" {
+            baselines[EvaluationReport.key(system: name), default: [:]].merge(EvaluationReport.object(figures)) { a, _ in a }
+        }
+        let report = EvaluationReport(
+            model: .init(file: self.model, mode: model.configuration.mode.rawValue, users: model.users, items: model.items,
+                         factors: model.factors),
+            train: train, test: test, k: k, metrics: EvaluationReport.object(systems.filter { $0.name == "model" }.flatMap(\.figures)),
+            baselines: baselines, rankingUsers: evaluator.evaluatedUsers.count, testEntries: te.nonZeros,
+            unknownUsers: aligned.unknownUsers, unknownItems: aligned.unknownItems,
+            unknownTestEntries: aligned.unknownTestEntries)
+        return Figures(systems: systems, notes: notes, report: report)
     }
 }
 

@@ -12,8 +12,9 @@ extension DuplicatePolicy: ExpressibleByArgument {}
 ///
 /// Everything defaults to detection, so `als inspect u.data` needs no flag at all.
 struct InputOptions: ParsableArguments {
+    /// `--input-format`: `--format` is what a command prints (`als train --format json`).
     @Option(help: ArgumentHelp("Input format; detected from the content when omitted.", valueName: "format"))
-    var format: DataFormat?
+    var inputFormat: DataFormat?
 
     @Option(help: ArgumentHelp(
         "Field separator of delimited text: a literal (',', '::', '|'), '\\t', or tab, comma, semicolon, space, whitespace.",
@@ -84,7 +85,7 @@ struct InputOptions: ParsableArguments {
     /// The library options these flags stand for.
     func loadOptions() throws -> LoadOptions {
         let options = LoadOptions(
-            format: format, delimiter: delimiter.flatMap(Delimiter.init),
+            format: inputFormat, delimiter: delimiter.flatMap(Delimiter.init),
             userColumn: userColumn.map(ColumnSelector.init(argument:)) ?? .automatic,
             itemColumn: itemColumn.map(ColumnSelector.init(argument:)) ?? .automatic,
             valueColumn: valueColumn.map(ColumnSelector.init(argument:)) ?? .automatic,

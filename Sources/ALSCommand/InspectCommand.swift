@@ -1,6 +1,5 @@
 import ALS
 import ArgumentParser
-import Glibc
 
 /// `als inspect FILE`: what is in an interactions file, and which lines were skipped.
 struct InspectCommand: ParsableCommand {
@@ -16,19 +15,22 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Also print how long loading took and its throughput in MB/s (10⁶ bytes per second).")
     var timing = false
 
+    @Option(help: "Report format: text, or json (one object, the same figures as numbers).")
+    var format: ReportFormat = .text
+
     func run() throws {
         print(try report(), terminator: "")
     }
 
     /// Loads the file and renders the report.
     func report() throws -> String {
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
+        let clock = Stopwatch()
         let result = try input.load(file)
-        var end = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &end)
-        let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
-        return Self.render(result, file: file, loadSeconds: timing ? seconds : nil)
+        let seconds = clock.seconds
+        switch format {
+        case .text: return Self.render(result, file: file, loadSeconds: timing ? seconds : nil)
+        case .json: return try jsonReport(InspectReport(result, file: file, loadSeconds: timing ? seconds : nil))
+        }
     }
 
     /// The report text for a loaded file (`loadSeconds` adds the timing lines).

@@ -27,10 +27,14 @@ struct SyntheticCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Write a timestamp column.")
     var timestamps = true
 
+    @Option(help: "How users choose items: planted (a low-rank preference model plus popularity) or popularity (popularity alone, the generator of the earlier benchmarks).")
+    var structure: SyntheticData.Structure = .planted
+
     func run() throws {
         let data = try interactions.map {
-            try SyntheticData(shape: shape, interactions: $0, seed: seed, values: values, timestamps: timestamps)
-        } ?? SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps)
+            try SyntheticData(shape: shape, interactions: $0, seed: seed, values: values, timestamps: timestamps,
+                              structure: structure)
+        } ?? SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps, structure: structure)
         let bytes = try data.writeCSV(to: output)
         print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
     }
@@ -38,3 +42,4 @@ struct SyntheticCommand: ParsableCommand {
 
 extension SyntheticData.Shape: ExpressibleByArgument {}
 extension SyntheticData.Values: ExpressibleByArgument {}
+extension SyntheticData.Structure: ExpressibleByArgument {}

@@ -8,7 +8,11 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train an ALS model on an interactions file and save it.",
         discussion: """
-            Prints one progress line per iteration (loss, seconds) on standard error.
+            Prints one progress line per iteration (loss, seconds) on standard error. With \
+            --format json, standard output is one JSON object instead of the closing line: the \
+            configuration, each iteration's loss and seconds, the matrix's rows, columns and \
+            non-zeros, the seconds taken and the output path. --report FILE writes that object to \
+            FILE.
 
             Examples:
               als train ratings.tsv --mode explicit --biases --factors 32 \\
@@ -33,6 +37,12 @@ struct TrainCommand: ParsableCommand {
           help: "Compute the loss after every iteration (--no-loss skips it, as implicit's calculate_training_loss=False; progress then shows no loss).")
     var loss = true
 
+    @Option(help: "What to print on standard output when done: text (one line) or json (one object: configuration, per-iteration loss and seconds, final figures).")
+    var format: ReportFormat = .text
+
+    @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file.json"))
+    var report: String?
+
     func validate() throws {
         if !loss, training.earlyStop != nil {
             throw ValidationError("--early-stop watches the loss: drop --no-loss, or drop --early-stop.")
@@ -40,7 +50,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        print(try train(), terminator: "")
+    }
+
+    /// Loads, trains, saves, writes `--report`, and returns what standard output gets: the
+    /// closing line, or the JSON object with `--format json`.
+    func train() throws -> String {
+        let total = Stopwatch()
         let loaded = try input.load(file)
+        let loadSeconds = total.seconds
         let data = loaded.matrix
         var config = try training.configuration()
         config.computeLoss = loss
@@ -49,9 +67,25 @@ struct TrainCommand: ParsableCommand {
             InputOptions.printToStandardError(
                 "training \(config.mode.rawValue) ALS: \(data.users) users × \(data.items) items, \(data.nonZeros) interactions, k = \(config.factors), λ = \(config.regularization), \(config.solver.rawValue)")
         }
-        let model = try ALSTrainer(config).fit(data) { p in if !input.quiet { printProgress(p) } }
+        var iterations: [TrainReport.Iteration] = []
+        let fit = Stopwatch()
+        let model = try ALSTrainer(config).fit(data) { p in
+            iterations.append(TrainReport.Iteration(p))
+            if !input.quiet { printProgress(p) }
+        }
+        let trainingSeconds = fit.seconds
         try model.save(to: URL(fileURLWithPath: output))
         if let exportNpz { try model.exportNPZ(to: URL(fileURLWithPath: exportNpz)) }
-        print("wrote \(output): \(model.users) users, \(model.items) items, k = \(model.factors), final loss \(model.lossHistory.last.map { String(format: "%.6e", $0) } ?? "-")")
+        if format == .json || report != nil {
+            let json = try jsonReport(TrainReport(
+                file: file, inputFormat: loaded.format.rawValue, configuration: config,
+                threads: ALSRuntime.threads(config.threads), iterations: iterations, rows: data.users,
+                columns: data.items, nonZeros: data.nonZeros, finalLoss: Nullable(model.lossHistory.last?.finite),
+                loadSeconds: loadSeconds, trainingSeconds: trainingSeconds, seconds: total.seconds,
+                output: output, npz: Nullable(exportNpz)))
+            if let report { try writeReport(json, to: report) }
+            if format == .json { return json }
+        }
+        return "wrote \(output): \(model.users) users, \(model.items) items, k = \(model.factors), final loss \(model.lossHistory.last.map { String(format: "%.6e", $0) } ?? "-")\n"
     }
 }

@@ -116,7 +116,7 @@ struct InspectCommandTests {
     func validation() {
         for arguments in [["inspect", "f", "--delimiter", ""], ["inspect", "f", "--user-column", "none"],
                           ["inspect", "f", "--value-column", "0"], ["inspect", "f", "--load-threads", "0"],
-                          ["inspect", "f", "--format", "xlsx"], ["inspect", "f", "--duplicates", "mean"],
+                          ["inspect", "f", "--input-format", "xlsx"], ["inspect", "f", "--format", "xml"], ["inspect", "f", "--duplicates", "mean"],
                           ["convert", "f", "--to", "cache", "f"], ["convert", "f", "--to", "parquet", "g"]] {
             #expect(throws: (any Error).self, "\(arguments)") { try ALSTool.parseAsRoot(arguments) }
         }
@@ -125,7 +125,7 @@ struct InspectCommandTests {
     @Test("the shared input options map onto LoadOptions")
     func loadOptions() throws {
         let command = try #require(try ALSTool.parseAsRoot([
-            "inspect", "f", "--format", "delimited", "--delimiter", "tab", "--user-column", "userId", "--item-column", "2",
+            "inspect", "f", "--input-format", "delimited", "--delimiter", "tab", "--user-column", "userId", "--item-column", "2",
             "--value-column", "none", "--timestamp-column", "none", "--header", "yes", "--user-ids", "text",
             "--allow-negative", "--duplicates", "last", "--skip-invalid", "--quiet", "--load-threads", "3",
         ]) as? InspectCommand)

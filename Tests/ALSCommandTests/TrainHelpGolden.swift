@@ -2,7 +2,10 @@
 let trainHelpGolden = #"""
 OVERVIEW: Train an ALS model on an interactions file and save it.
 
-Prints one progress line per iteration (loss, seconds) on standard error.
+Prints one progress line per iteration (loss, seconds) on standard error. With --format json,
+standard output is one JSON object instead of the closing line: the configuration, each iteration's
+loss and seconds, the matrix's rows, columns and non-zeros, the seconds taken and the output path.
+--report FILE writes that object to FILE.
 
 Examples:
   als train ratings.tsv --mode explicit --biases --factors 32 \
@@ -17,7 +20,7 @@ ARGUMENTS:
                           adjacency list, .mtx or a cache).
 
 OPTIONS:
-  --format <format>       Input format; detected from the content when omitted. (values:
+  --input-format <format> Input format; detected from the content when omitted. (values:
                           movielens-100k, movielens-dat, csv, delimited, adjacency, mtx, cache)
   --delimiter <separator> Field separator of delimited text: a literal (',', '::', '|'), '\t', or
                           tab, comma, semicolon, space, whitespace.
@@ -98,6 +101,10 @@ OPTIONS:
   --loss/--no-loss        Compute the loss after every iteration (--no-loss skips it, as implicit's
                           calculate_training_loss=False; progress then shows no loss). (default:
                           --loss)
+  --format <format>       What to print on standard output when done: text (one line) or json (one
+                          object: configuration, per-iteration loss and seconds, final figures).
+                          (values: text, json; default: text)
+  --report <file.json>    Also write the JSON report to this file.
   --version               Show the version.
   -h, --help              Show help information.
 

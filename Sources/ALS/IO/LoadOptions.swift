@@ -1,4 +1,4 @@
-/// The file formats `DataLoader` reads. The raw values are the names `--format` accepts.
+/// The file formats `DataLoader` reads. The raw values are the names `--input-format` accepts.
 public enum DataFormat: String, Sendable, CaseIterable, Codable {
     /// MovieLens 100K `u.data`: `user<TAB>item<TAB>rating<TAB>timestamp`, no header, integer ids.
     case movieLens100K = "movielens-100k"

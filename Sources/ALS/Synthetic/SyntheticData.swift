@@ -3,6 +3,14 @@ import Glibc
 /// Seeded, deterministic interaction data shaped like the public data sets, for tests and
 /// benchmarks that need volume without a download.
 ///
+/// **Structure.** By default (`structure: .planted`) users pick items from a planted low-rank
+/// preference model mixed with global popularity (`_PlantedPreferences`: 20 genres, Dirichlet
+/// user tastes, 3% of picks by popularity alone), and ratings carry user, item and taste
+/// effects, so a factor model has something to learn and popularity is still a strong baseline,
+/// as on MovieLens. `structure: .popularity` is the earlier generator: every pick by popularity
+/// alone and values independent of everything (the data the benchmarks before December 2026
+/// were measured on).
+///
 /// **Shape.** User activity and item popularity are Zipf-like: the user of activity rank r gets
 /// a share ∝ 1/(r + users/400) of the interactions (at least one each, at most 45% of the items),
 /// and items are drawn with probability ∝ 1/(rank + items/500). With these offsets an
@@ -35,6 +43,14 @@ public struct SyntheticData: Sendable {
         }
     }
 
+    /// How users choose items.
+    public enum Structure: String, Sendable, CaseIterable {
+        /// A planted low-rank preference model plus popularity and noise (the default).
+        case planted
+        /// Popularity alone; values independent of user and item.
+        case popularity
+    }
+
     /// The kind of value each interaction carries.
     public enum Values: String, Sendable, CaseIterable {
         /// Half stars 1, 1.5, …, 5.
@@ -49,13 +65,15 @@ public struct SyntheticData: Sendable {
     public let seed: UInt64
     public let values: Values
     public let timestamps: Bool
+    public let structure: Structure
 
     /// Data shaped like `shape`.
-    public init(shape: Shape, seed: UInt64 = 42, values: Values = .ratings, timestamps: Bool = true) {
+    public init(shape: Shape, seed: UInt64 = 42, values: Values = .ratings, timestamps: Bool = true,
+                structure: Structure = .planted) {
         let s = shape.size
         // Cannot throw: every shape satisfies the size rules.
         try! self.init(users: s.users, items: s.items, interactions: s.interactions, seed: seed, values: values,
-                       timestamps: timestamps)
+                       timestamps: timestamps, structure: structure)
     }
 
     /// Data shaped like `shape` scaled to `interactions` non-zeros: users and items are the
@@ -64,18 +82,19 @@ public struct SyntheticData: Sendable {
     /// of a training iteration grows linearly with `interactions`. Used for the scaling runs
     /// (1M … 25M non-zeros of the ML-25M shape). Throws as the explicit-size initialiser does.
     public init(shape: Shape, interactions: Int, seed: UInt64 = 42, values: Values = .ratings,
-                timestamps: Bool = true) throws {
+                timestamps: Bool = true, structure: Structure = .planted) throws {
         let s = shape.size
         let scale = Double(interactions) / Double(s.interactions)
         try self.init(users: max(1, Int((Double(s.users) * scale).rounded())),
                       items: max(1, Int((Double(s.items) * scale).rounded())),
-                      interactions: interactions, seed: seed, values: values, timestamps: timestamps)
+                      interactions: interactions, seed: seed, values: values, timestamps: timestamps,
+                      structure: structure)
     }
 
     /// Throws `ALSError.invalidConfiguration` unless `max(users, items) ≤ interactions` and the
     /// interactions fit under the per-user cap (45% of the items each).
     public init(users: Int, items: Int, interactions: Int, seed: UInt64 = 42, values: Values = .ratings,
-                timestamps: Bool = true) throws {
+                timestamps: Bool = true, structure: Structure = .planted) throws {
         guard users > 0, items > 0 else {
             throw ALSError.invalidConfiguration(parameter: "shape", reason: "needs at least one user and one item")
         }
@@ -93,6 +112,7 @@ public struct SyntheticData: Sendable {
         self.seed = seed
         self.values = values
         self.timestamps = timestamps
+        self.structure = structure
     }
 
     /// Most interactions one user may have.
@@ -140,7 +160,9 @@ public struct SyntheticData: Sendable {
         let counts = userCounts()
         var offsets = [Int64](repeating: 0, count: users + 1)
         for u in 0 ..< users { offsets[u + 1] = offsets[u] + Int64(counts[u]) }
-        let popularity = _AliasTable(weights: rankedWeights(count: items, offset: Double(items) / 500, salt: 2))
+        let itemWeights = rankedWeights(count: items, offset: Double(items) / 500, salt: 2)
+        let popularity = _AliasTable(weights: itemWeights)
+        let planted = structure == .planted ? _PlantedPreferences(seed: seed, popularity: itemWeights) : nil
         let n = interactions
         var itemsOut = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
         var valuesOut = [Float](unsafeUninitializedCapacity: n) { _, c in c = n }
@@ -160,12 +182,27 @@ public struct SyntheticData: Sendable {
                     var row: [Int32] = []
                     for u in bounds[t] ..< bounds[t + 1] {
                         let start = Int(ob[u]), end = Int(ob[u + 1])
-                        fillUser(u, start: start, end: end, popularity: popularity, seen: &seen, row: &row)
-                        var rng = _SplitMix64(seed: mix(seed, UInt64(u), 3))
+                        let taste = planted?.user(u)
+                        if let planted, let taste {
+                            // A user who has taken most of its genres' items repeats itself
+                            // often; after 8 tries per slot the rest is filled from all items.
+                            fillUser(u, start: start, end: end, seen: &seen, row: &row, attemptsPerItem: 8) {
+                                planted.draw(taste, popularity: popularity, &$0)
+                            }
+                        } else {
+                            fillUser(u, start: start, end: end, seen: &seen, row: &row, attemptsPerItem: 64) {
+                                popularity.draw($0.next())
+                            }
+                        }
+                        var rng = _SplitMix64(seed: Self.mix(seed, UInt64(u), 3))
                         let firstDay = Int64(789_652_009) + Int64(rng.next() % 600_000_000)
                         for (k, item) in row.enumerated() {
                             ib[start + k] = item
-                            vb[start + k] = drawValue(&rng)
+                            if let planted, let taste, values == .ratings {
+                                vb[start + k] = planted.rating(taste, item: Int(item), shares: Self.ratingShares, &rng)
+                            } else {
+                                vb[start + k] = drawValue(&rng)
+                            }
                             if let tb { tb[start + k] = min(1_427_784_002, firstDay + Int64(rng.next() % 94_608_000)) }
                         }
                     }
@@ -177,9 +214,10 @@ public struct SyntheticData: Sendable {
     }
 
     /// User u's items, ascending: the items forced onto its slots (so every item appears), then
-    /// draws by popularity without repeats.
-    private func fillUser(_ u: Int, start: Int, end: Int, popularity: _AliasTable, seen: inout [UInt32],
-                          row: inout [Int32]) {
+    /// `draw`s (by popularity, or from the planted model) without repeats.
+    @inline(__always)
+    private func fillUser(_ u: Int, start: Int, end: Int, seen: inout [UInt32], row: inout [Int32],
+                          attemptsPerItem: Int, draw: (inout _SplitMix64) -> Int) {
         row.removeAll(keepingCapacity: true)
         let stamp = UInt32(truncatingIfNeeded: u + 1)
         // Item k is forced onto global slot ⌊k·n/items⌋, so slots [start, end) get the items
@@ -191,11 +229,11 @@ public struct SyntheticData: Sendable {
             row.append(Int32(k))
         }
         let want = end - start
-        var rng = _SplitMix64(seed: mix(seed, UInt64(u), 1))
+        var rng = _SplitMix64(seed: Self.mix(seed, UInt64(u), 1))
         var attempts = 0
-        while row.count < want, attempts < 64 * want + 1024 {
+        while row.count < want, attempts < attemptsPerItem * want + 1024 {
             attempts += 1
-            let i = popularity.draw(rng.next())
+            let i = draw(&rng)
             if seen[i] != stamp {
                 seen[i] = stamp
                 row.append(Int32(i))
@@ -215,7 +253,7 @@ public struct SyntheticData: Sendable {
     }
 
     /// MovieLens 20M's half-star shares from 1 to 5 (0.5 folded into 1), cumulative.
-    private static let ratingShares: [Double] = [0.045, 0.059, 0.131, 0.175, 0.389, 0.494, 0.772, 0.849, 1.0]
+    static let ratingShares: [Double] = [0.045, 0.059, 0.131, 0.175, 0.389, 0.494, 0.772, 0.849, 1.0]
 
     /// One value from the kind's distribution.
     @inline(__always)
@@ -279,7 +317,7 @@ public struct SyntheticData: Sendable {
         // Fisher–Yates with our own bounded draw, so that the permutation does not depend on the
         // standard library's shuffle.
         var rank = Array(0 ..< count)
-        var rng = _SplitMix64(seed: mix(seed, salt, 0xA5))
+        var rng = _SplitMix64(seed: Self.mix(seed, salt, 0xA5))
         for i in stride(from: count - 1, to: 0, by: -1) {
             let j = Int(((rng.next() >> 32) &* UInt64(i + 1)) >> 32)
             rank.swapAt(i, j)
@@ -287,8 +325,9 @@ public struct SyntheticData: Sendable {
         return rank.map { 1 / (Double($0) + max(1, offset)) }
     }
 
-    /// A seed for one stream of the generator, from the user seed and two labels.
-    private func mix(_ seed: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
+    /// A seed for one stream of the generator, from the user seed and two labels (0–3 here,
+    /// 4–5 in `_PlantedPreferences`, 0xA5 for the rank permutations).
+    static func mix(_ seed: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
         var g = _SplitMix64(seed: seed ^ (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F))
         return g.next()
     }
