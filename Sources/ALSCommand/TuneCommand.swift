@@ -133,7 +133,7 @@ struct TuneCommand: ParsableCommand {
         let v = outcome.validation ?? data
         var summary = [outcome.searchLine,
                        "validation: \(validation.percent)% of each user's train interactions (seed \(validation.splitSeed)): \(v.train.nonZeros) fit, \(v.test.nonZeros) validation",
-                       "best: \(outcome.trials[bestIndex].label ?? Self.describe(best, varying: outcome.varying)) (validation \(metric) \(fixed(bestValue)))"]
+                       "best: \(outcome.trials[bestIndex].label ?? Self.describe(best, varying: outcome.varying)) (validation \(metric) \(fixed(bestValue))\(outcome.trials[bestIndex].confirmation.map { ", \(fixed($0)) on a second validation split" } ?? ""))"]
         if let saveBest { summary.append("wrote \(saveBest): train it with 'als train \(train) --config \(saveBest) --output model.als'") }
 
         // Refit on all of TRAIN when the model is used: scored on TEST, or saved.
@@ -228,6 +228,7 @@ struct TuneCommand: ParsableCommand {
             if let n = t.number { o["number"] = n }
             if let n = t.iterationsTrained { o["iterations_trained"] = n }
             if let f = t.failure { o["failure"] = f }
+            if let c = t.confirmation, c.isFinite { o["confirmation"] = c }
             trials.append(o)
         }
         var root: [String: Any] = [
@@ -320,6 +321,8 @@ struct TuneOutcome {
         var iterationsTrained: Int?
         var seconds: Double
         var failure: String?
+        /// The figure on the second validation split (automatic search finalists).
+        var confirmation: Double? = nil
         /// The grid point, `regularization=1 alpha=10`, for a grid search.
         var label: String? = nil
     }
@@ -344,14 +347,15 @@ struct TuneOutcome {
     var searchLine: String {
         guard let budget else { return "search: grid of \(trials.count) points" }
         let phases = ["placement", "refinement", "capacity", "polish"].map { p in "\(trials.filter { $0.phase == p }.count) \(p)" }
-        return "search: automatic, \(trials.count) trials (\(phases.joined(separator: ", "))) within a budget of \(String(format: "%.0f", budget)) s" + (budgetCut ? "; the budget cut the plan short (a larger --budget may choose better)" : "")
+        return "search: automatic, \(trials.count) trials (\(phases.joined(separator: ", "))) within a budget of \(String(format: "%.0f", budget)) s; \(trials.filter { $0.confirmation != nil }.count) finalists confirmed on a second validation split" + (budgetCut ? "; the budget cut the plan short (a larger --budget may choose better)" : "")
     }
 
     mutating func add(_ r: AutoSearch.Result) {
         let offset = trials.count
         for t in r.trials {
             trials.append(Trial(number: offset + t.number, phase: t.phase.rawValue, configuration: t.configuration, value: t.value,
-                                iterationsTrained: t.iterationsTrained, seconds: t.seconds, failure: t.failure))
+                                iterationsTrained: t.iterationsTrained, seconds: t.seconds, failure: t.failure,
+                                confirmation: t.confirmation))
         }
         if let b = r.best, best.flatMap({ trials[$0].value }).map({ metric.isBetter(trials[offset + b].value!, than: $0) }) ?? true {
             best = offset + b
@@ -396,13 +400,15 @@ struct TuneOutcome {
         let auto = budget != nil
         let extra = auto && trials.first?.configuration.mode == .implicit ? ["confidence"] : []
         var table = ResultTable(columns: (auto ? ["trial", "phase"] : []) + varying.map(\.rawValue) + extra
-                                + (auto ? ["solver"] : []) + ["\(metric)", "seconds", "best"])
+                                + (auto ? ["solver"] : []) + ["\(metric)"] + (auto ? ["second split"] : []) + ["seconds", "best"])
         for (j, t) in trials.enumerated() {
             var row = auto ? [String(t.number ?? j + 1), t.phase ?? ""] : []
             row += varying.map { Self.value($0, t.configuration) }
             if !extra.isEmpty { row.append(t.configuration.confidence.rawValue) }
             if auto { row.append(t.configuration.solver.rawValue) }
-            row += [t.value.map(fixed) ?? (t.failure == nil ? "-" : "failed"), String(format: "%.1f", t.seconds), j == best ? "*" : ""]
+            row.append(t.value.map(fixed) ?? (t.failure == nil ? "-" : "failed"))
+            if auto { row.append(t.confirmation.map(fixed) ?? "") }
+            row += [String(format: "%.1f", t.seconds), j == best ? "*" : ""]
             table.add(row)
         }
         return table

@@ -34,7 +34,7 @@ struct AutoSearchTests {
         base.iterations = 6
         var s = AutoSearch(base: base, metric: mode == .explicit ? .rmse : .ndcg(k: 5), budget: budget)
         s.seed = seed
-        s.largestFactors = 32
+        s.largestFactors = 64
         return s
     }
 
@@ -52,6 +52,9 @@ struct AutoSearchTests {
         let phases = Set(a.trials.map(\.phase))
         #expect(phases == [.placement, .refinement, .capacity, .polish])
         #expect(a.trials.contains { $0.phase == .capacity && $0.configuration.factors == 64 })
+        // The finalists were scored again on a second split, and the winner is one of them.
+        let confirmed = a.trials.indices.filter { a.trials[$0].confirmation != nil }
+        #expect(confirmed.count >= 2 && a.best.map(confirmed.contains) == true)
         // Another seed samples other configurations.
         let c = try search(.implicit, budget: 120, seed: 2).run(train: data)
         #expect(c.trials.map(\.configuration) != a.trials.map(\.configuration))

@@ -24,10 +24,13 @@ import Dispatch
 /// 4. **Polish** at the best factor count: λ and α moved by ±¼ decade, then ±⅛, and so on.
 /// 5. **Refinement at the chosen factor count**, while time remains.
 ///
-/// Up to three passes run within 60 %, 85 % and all of the budget, the placement factor count
-/// four times larger each time: where the first pass ends early (small data), the budget looks
-/// again from larger models, where the best λ and α can lie elsewhere. Of the trials within
-/// 0.1 % of the best figure, the one with the fewest factors wins.
+/// The placement and refinement take at most a quarter and a tenth of a pass's time. Up to three
+/// passes run within 88 % of the budget, the placement factor count four times larger each time:
+/// where a pass ends early (small data), the rest of the budget looks again from larger models,
+/// where the best λ and α can lie elsewhere; on large data the first pass takes it all. Of the trials within
+/// 0.1 % of the best figure, the one with the fewest factors leads; then three finalists are
+/// confirmed on a second validation split and the best mean of the two figures wins
+/// (`confirm(train:)`).
 ///
 /// The budget covers the whole search and the refit on all of the train matrix that follows it:
 /// the search stops early enough to leave the refit's predicted time. The result depends only on
@@ -39,6 +42,8 @@ public struct AutoSearch: Sendable {
     /// The search phases, in order.
     public enum Phase: String, Sendable, Codable {
         case placement, refinement, capacity, polish
+        /// The finalists on a second validation split (a status, not a trial's phase).
+        case confirmation
     }
 
     /// One trained configuration.
@@ -56,6 +61,8 @@ public struct AutoSearch: Sendable {
         public var seconds: Double
         /// Why it has no figure (a numerical failure, or the budget), else nil.
         public var failure: String?
+        /// Its figure on a second validation split (another seed), for the finalists.
+        public var confirmation: Double? = nil
     }
 
     /// What the search reports after each scoring.
@@ -136,6 +143,7 @@ public struct AutoSearch: Sendable {
                              progress: progress)
         try run.passes()
         run.preferSmaller()
+        try run.confirm(train: train)
         return Result(trials: run.trials, best: run.best, validation: validation, seconds: run.elapsed,
                       budgetCut: run.budgetCut)
     }
@@ -197,17 +205,25 @@ private struct _SearchRun {
     }
 
     /// The end of the search's share of the budget.
-    var budgetEnd: Double { search.budget - refitReserve }
+    var budgetEnd: Double { search.budget - refitReserve - confirmationReserve }
+
+    /// Seconds two confirmation trainings of the best configuration so far are predicted to take.
+    var confirmationReserve: Double {
+        guard let b = best else { return 0 }
+        let t = trials[b]
+        return 2 * (1.1 * t.seconds / Double(max(t.iterationsTrained, 1)) * Double(t.configuration.iterations) + scoreSeconds)
+    }
     /// The end of the current pass (never past the budget's).
     var searchEnd: Double { min(budgetEnd, windowEnd) }
     var remaining: Double { budgetEnd - elapsed }
     /// The end of the placement and of the refinement in the current pass.
-    var placementEnd: Double { min(searchEnd, windowStart + 0.4 * (windowEnd - windowStart)) }
-    var refinementEnd: Double { min(searchEnd, windowStart + 0.55 * (windowEnd - windowStart)) }
+    var placementEnd: Double { min(searchEnd, windowStart + 0.25 * (windowEnd - windowStart)) }
+    var refinementEnd: Double { min(searchEnd, windowStart + 0.35 * (windowEnd - windowStart)) }
 
-    /// Records that the plan was cut short, when the budget (not just a pass's window) cut it.
-    mutating func stopped() {
-        if budgetEnd <= windowEnd { budgetCut = true }
+    /// Records that the plan was cut short at `end`, when that is the budget's end (not a
+    /// phase's or a pass's).
+    mutating func stopped(at end: Double = .infinity) {
+        if end >= budgetEnd - 1e-6 { budgetCut = true }
     }
 
     func deadline(_ seconds: Double) -> UInt64 {
@@ -253,7 +269,7 @@ private struct _SearchRun {
         defer { trials[index].seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
         do {
             guard try fit.advance(to: iterations, deadline: deadline(end)) else {
-                stopped()
+                stopped(at: end)
                 if trials[index].value == nil { trials[index].failure = "stopped by the budget" }
                 return nil
             }
@@ -294,7 +310,7 @@ private struct _SearchRun {
         let rungs = custom ?? self.rungs
         var alive = started
         for p in candidates {
-            if elapsed >= end { stopped(); break }
+            if elapsed >= end { stopped(at: end); break }
             let (index, fit) = begin(p, phase: phase)
             guard var fit else { continue }
             if advance(index, &fit, to: rungs[0], end: end) != nil { alive.append((index, fit)) }
@@ -306,7 +322,7 @@ private struct _SearchRun {
             alive = Array(ranked.prefix(max(1, (ranked.count + 2) / 3)))
             var next: [(index: Int, fit: _ResumableFit)] = []
             for var entry in alive {
-                if elapsed >= end { stopped(); return }
+                if elapsed >= end { stopped(at: end); return }
                 if advance(entry.index, &entry.fit, to: rung, end: end) != nil { next.append(entry) }
             }
             alive = next
@@ -320,12 +336,14 @@ private struct _SearchRun {
     // MARK: Phases
 
     /// Up to three passes, each placing λ and α at four times the factor count of the one
-    /// before (the same count when it is fixed) and going on from there, within 60 %, 85 % and
-    /// all of the budget: when the first pass ends early, as on small data, the rest of the
-    /// budget looks again from a larger model, where the best λ and α can lie elsewhere.
+    /// before (the same count when it is fixed) and going on from there, all within 88 % of the
+    /// budget (the rest is the confirmation's): when a pass ends early, as on small data, the
+    /// rest of the budget looks again from a larger model, where the best λ and α can lie
+    /// elsewhere; on large data the first pass takes it all.
     mutating func passes() throws {
         let rank = min(validation.train.users, validation.train.items)
-        for (pass, share) in [0.6, 0.85, 1.0].enumerated() {
+        for pass in 0 ..< 3 {
+            let share = 0.88
             if pass > 0 {
                 guard !budgetCut else { return }
                 if !search.fixed.contains(.factors) {
@@ -384,7 +402,7 @@ private struct _SearchRun {
         var width = atChosenFactors ? 0.3 : 0.5
         for _ in 0 ..< (atChosenFactors ? 3 : refinementRounds) {
             let end = atChosenFactors ? searchEnd : refinementEnd
-            guard elapsed < end else { stopped(); return }
+            guard elapsed < end else { stopped(at: end); return }
             guard let b = best else { return }
             let factors = atChosenFactors ? points[b].factors : placementFactors
             let top = topTrials(3, factors: factors)
@@ -396,12 +414,51 @@ private struct _SearchRun {
                 // About four full trainings of the chosen size, and its refit, must fit.
                 let t = trials[b]
                 let full = t.seconds / Double(max(t.iterationsTrained, 1)) * Double(laterRungs.last ?? 1)
-                guard elapsed + 4 * full < searchEnd else { stopped(); return }
+                guard elapsed + 4 * full < searchEnd else { stopped(at: searchEnd); return }
                 halving(candidates, phase: .polish, end: end, rungs: laterRungs)
             } else {
                 halving(candidates, phase: .refinement, end: end)
             }
             width /= 2
+        }
+    }
+
+    /// Confirmation: the finalists (the best trial and the two best others with distinct
+    /// configurations) train again on a second validation split carved with another seed, and the
+    /// best mean of the two figures wins (ties to fewer factors). With well over a hundred trials
+    /// scored on one split, the best of them is partly the luckiest; a second, independent split
+    /// takes that luck out of the choice. Finalists are confirmed in order while the budget holds
+    /// them and the refit (the search keeps time for two); with fewer than two confirmed, the
+    /// choice stands.
+    mutating func confirm(train: InteractionMatrix) throws {
+        guard let b = best else { return }
+        windowEnd = search.budget
+        let finalists = [b] + topTrials(5).filter { $0 != b && trials[$0].configuration != trials[b].configuration }.prefix(2)
+        let second = try Splits.validation(from: train, fraction: search.validationFraction, seed: search.splitSeed &+ 0x9E37)
+        var confirmed: [Int] = []
+        for i in finalists {
+            let t = trials[i]
+            let predicted = 1.2 * t.seconds / Double(max(t.iterationsTrained, 1)) * Double(t.configuration.iterations) + scoreSeconds
+            guard elapsed + predicted + refitReserve < search.budget else { stopped(); break }
+            var fit: _ResumableFit
+            do { fit = try _ResumableFit(configuration: t.configuration, data: second.train) } catch { continue }
+            do {
+                guard try fit.advance(to: t.configuration.iterations, deadline: deadline(search.budget - refitReserve)) else { stopped(); break }
+                let v = try search.metric.evaluate(try fit.model(), on: second, clamp: search.clamp, threads: t.configuration.threads)
+                if !v.isNaN {
+                    trials[i].confirmation = v
+                    confirmed.append(i)
+                }
+            } catch {
+                continue
+            }
+            report(.confirmation)
+        }
+        guard confirmed.count >= 2 else { return }
+        func mean(_ i: Int) -> Double { ((trials[i].value ?? .nan) + (trials[i].confirmation ?? .nan)) / 2 }
+        best = confirmed.min { a, c in
+            if mean(a) != mean(c) { return search.metric.isBetter(mean(a), than: mean(c)) }
+            return trials[a].configuration.factors < trials[c].configuration.factors
         }
     }
 
@@ -437,8 +494,8 @@ private struct _SearchRun {
     /// Returns false when the budget cannot hold it.
     mutating func single(_ p: _SearchPoint, phase: AutoSearch.Phase, predicted: Double) -> Bool {
         // Room for the trial, and for its refit should it win.
-        guard elapsed + predicted < searchEnd, elapsed + predicted * (1 + 1.2 * refitScale) < search.budget else {
-            stopped()
+        guard elapsed + predicted < searchEnd, elapsed + predicted * (3 + 1.2 * refitScale) < search.budget else {
+            stopped(at: searchEnd)
             return false
         }
         let (index, fit) = begin(p, phase: phase)
@@ -528,7 +585,7 @@ private struct _SearchRun {
             let room = searchEnd - elapsed
             let refit = 1.2 * full * refitScale
             let count = room > 4 * full + refit ? 6 : room > 2 * full + refit ? 3 : room > full + refit ? 1 : 0
-            guard count > 0, elapsed + full * (1 + 1.2 * refitScale) < search.budget else { stopped(); return }
+            guard count > 0, elapsed + full * (3 + 1.2 * refitScale) < search.budget else { stopped(); return }
             centre.factors *= 2
             let first = trials.count
             var candidates = neighbours(centre, count: count == 6 ? 4 : count == 3 ? 2 : 1)
