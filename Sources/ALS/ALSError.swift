@@ -10,6 +10,9 @@ public enum ALSError: Error, Equatable, Sendable {
     case unknownFormat(file: String, reason: String)
     /// A file could not be opened, read or written.
     case io(path: String, reason: String)
+    /// A path names a FIFO, directory, device or socket where a regular file is needed. `kind`
+    /// says which ("a FIFO (named pipe)", "a directory", …). Refused before any blocking open.
+    case notARegularFile(path: String, kind: String)
     /// Two triplets named the same (user, item) cell and the duplicate policy is `.error`.
     case duplicateEntry(user: String, item: String, line: Int)
     /// A sparse structure broke one of its documented invariants (see `CompressedMatrix`).
@@ -42,6 +45,8 @@ extension ALSError: CustomStringConvertible {
             return "\(file): unknown format (\(reason)). Pass --format explicitly (movielens-100k, movielens-dat, csv, delimited, adjacency, mtx, cache)."
         case let .io(path, reason):
             return "\(path): \(reason). Check that the path exists and is readable (or writable)."
+        case let .notARegularFile(path, kind):
+            return "\(path) is \(kind), not a regular file. Pass the path of a regular file (save piped data to a file first)."
         case let .duplicateEntry(user, item, line):
             return "duplicate interaction for user \(user), item \(item) (line \(line)). Choose a duplicate policy: --duplicates sum|last|max."
         case let .invariantViolation(detail):

@@ -76,19 +76,16 @@ public enum MatrixMarket {
                 comments += id + "\n"
             }
         }
-        let commentsPath = path + ".comments-\(getpid())"
-        let fd = try _createFile(commentsPath)
-        defer { unlink(commentsPath) }
-        do {
-            try comments.utf8CString.withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, $0.count - 1, path: commentsPath) }
-            close(fd)
-        } catch {
-            close(fd)
-            throw error
-        }
+        // CHOLMOD copies the comment lines from a file: a scratch atomic file beside the output,
+        // removed when it goes out of scope (it is never committed).
+        let commentsFile = try _AtomicFile(path: path + ".comments")
+        try commentsFile.write(comments)
+        try commentsFile.flush()
+        let output = try _AtomicFile(path: path)
         let csc = matrix.byItem
-        try _CHOLMOD.writeSparse(path: path, rows: matrix.users, columns: matrix.items, columnOffsets: csc.outerOffsets,
-                                 rowIndices: csc.innerIndices, values: csc.values, commentsPath: commentsPath)
+        try _CHOLMOD.writeSparse(to: output, rows: matrix.users, columns: matrix.items, columnOffsets: csc.outerOffsets,
+                                 rowIndices: csc.innerIndices, values: csc.values, commentsPath: commentsFile.temporary)
+        try output.commit()
     }
 
     // MARK: - Header
