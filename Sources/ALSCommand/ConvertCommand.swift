@@ -45,6 +45,6 @@ struct ConvertCommand: ParsableCommand {
             }
             try MatrixMarket.write(m, to: output)
         }
-        print("wrote \(output) (\(to.rawValue)): \(m.users) users, \(m.items) items, \(m.nonZeros) non-zeros")
+        StandardOutput.print("wrote \(output) (\(to.rawValue)): \(m.users) users, \(m.items) items, \(m.nonZeros) non-zeros")
     }
 }

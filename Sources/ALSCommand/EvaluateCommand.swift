@@ -54,7 +54,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let (table, notes) = try evaluate()
         if !quiet { for n in notes { writeStandardError(n) } }
-        print(table.render(format), terminator: "")
+        StandardOutput.print(table.render(format), terminator: "")
         if let report {
             let text = "# Evaluation of \(model)\n\n" + "train `\(train)`, test `\(test)`\n\n"
                 + notes.map { "- \($0)\n" }.joined() + "\n" + table.render(.markdown)

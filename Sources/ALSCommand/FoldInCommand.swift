@@ -83,12 +83,7 @@ struct FoldInCommand: TextCommand {
     /// - Throws: `FoldInInputError` for an unreadable line or an empty file,
     ///   `ALSError.unknownID` for an item the model does not know.
     static func parseInteractions(path: String, model: ALSModel) throws -> [(item: Int, value: Float)] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ALSError.io(path: path, reason: "cannot read (\(error.localizedDescription))")
-        }
+        let text = String(decoding: try ALSFile.read(path), as: UTF8.self)
         var pairs: [(item: Int, value: Float)] = []
         for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)

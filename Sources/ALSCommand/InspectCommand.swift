@@ -17,7 +17,7 @@ struct InspectCommand: ParsableCommand {
     var timing = false
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// Loads the file and renders the report.

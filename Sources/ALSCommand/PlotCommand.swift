@@ -46,7 +46,7 @@ struct PlotLossCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// The iteration counts retrained for the validation metric: powers of two below `n`, and `n`.
@@ -133,7 +133,7 @@ struct PlotEmbeddingsCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     func report() throws -> String {

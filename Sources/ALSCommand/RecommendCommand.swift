@@ -155,13 +155,8 @@ func loadModel(_ path: String) throws -> ALSModel {
 /// comma-separated fields. Blank entries are ignored and surrounding whitespace trimmed.
 func readIDList(_ argument: String) throws -> [String] {
     var isDirectory: ObjCBool = false
-    let text: String
     if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
-        do {
-            text = try String(contentsOfFile: argument, encoding: .utf8)
-        } catch {
-            throw ALSError.io(path: argument, reason: "cannot read the id list (\(error.localizedDescription))")
-        }
+        let text = String(decoding: try ALSFile.read(argument), as: UTF8.self)
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }
@@ -216,22 +211,4 @@ enum Rendering {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }()
-}
-
-/// Standard output through a 64 KiB buffer, flushed when full and by `flush()` (call it last), so
-/// that a million-line `--all-users` listing costs a few hundred system calls.
-struct StandardOutput: TextOutputStream {
-    private var buffer: [UInt8] = []
-
-    init() { buffer.reserveCapacity(1 << 16) }
-
-    mutating func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
 }

@@ -76,7 +76,7 @@ struct SplitCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// Splits, writes the files and returns the summary printed on standard output.

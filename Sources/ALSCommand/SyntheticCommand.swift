@@ -32,7 +32,7 @@ struct SyntheticCommand: ParsableCommand {
             try SyntheticData(shape: shape, interactions: $0, seed: seed, values: values, timestamps: timestamps)
         } ?? SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps)
         let bytes = try data.writeCSV(to: output)
-        print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
+        StandardOutput.print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
     }
 }
 

@@ -52,6 +52,6 @@ struct TrainCommand: ParsableCommand {
         let model = try ALSTrainer(config).fit(data) { p in if !input.quiet { printProgress(p) } }
         try model.save(to: URL(fileURLWithPath: output))
         if let exportNpz { try model.exportNPZ(to: URL(fileURLWithPath: exportNpz)) }
-        print("wrote \(output): \(model.users) users, \(model.items) items, k = \(model.factors), final loss \(model.lossHistory.last.map { String(format: "%.6e", $0) } ?? "-")")
+        StandardOutput.print("wrote \(output): \(model.users) users, \(model.items) items, k = \(model.factors), final loss \(model.lossHistory.last.map { String(format: "%.6e", $0) } ?? "-")")
     }
 }

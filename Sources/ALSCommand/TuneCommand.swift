@@ -61,7 +61,7 @@ struct TuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     var grid: HyperparameterGrid {
