@@ -34,6 +34,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputPaths(output)
         let result = try input.load(file)
         let m = result.matrix
         switch to {

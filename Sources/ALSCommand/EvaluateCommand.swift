@@ -52,13 +52,14 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputPaths(report)
         let (table, notes) = try evaluate()
         if !quiet { for n in notes { writeStandardError(n) } }
         StandardOutput.print(table.render(format), terminator: "")
         if let report {
             let text = "# Evaluation of \(model)\n\n" + "train `\(train)`, test `\(test)`\n\n"
                 + notes.map { "- \($0)\n" }.joined() + "\n" + table.render(.markdown)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: report))
+            try ALSFile.write(text, to: report)
         }
     }
 

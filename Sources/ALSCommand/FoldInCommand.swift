@@ -56,6 +56,7 @@ struct FoldInCommand: TextCommand {
 
     /// Folds the user in, writes `--output` when given, and writes the recommendations to `out`.
     func write(to out: inout some TextOutputStream) throws {
+        try checkOutputPaths(output)
         let model = try loadModel(self.model)
         let pairs = try Self.parseInteractions(path: interactions, model: model)
         var counts: [Int]? = nil

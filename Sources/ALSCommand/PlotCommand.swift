@@ -58,6 +58,7 @@ struct PlotLossCommand: ParsableCommand {
     }
 
     func report() throws -> String {
+        try checkOutputPaths(output)
         var data = try SplitFiles.load([train])[0]
         if let t = scoring.binarizeThreshold { data = try data.signed(threshold: t) }
         let metric = validation.metric(for: training.mode)
@@ -89,7 +90,7 @@ struct PlotLossCommand: ParsableCommand {
         var doc = SVGDocument(width: 760, height: 760)
         top.draw(into: &doc, x: 0, y: 0, width: 760, height: 380)
         bottom.draw(into: &doc, x: 0, y: 380, width: 760, height: 380)
-        try Data(doc.rendered.utf8).write(to: URL(fileURLWithPath: output))
+        try ALSFile.write(doc.rendered, to: output)
 
         var table = ResultTable(columns: ["iteration", "loss", "validation \(metric)"])
         let measured = Dictionary(uniqueKeysWithValues: points.map { (Int($0.x), $0.y) })
@@ -137,6 +138,7 @@ struct PlotEmbeddingsCommand: ParsableCommand {
     }
 
     func report() throws -> String {
+        try checkOutputPaths(output)
         let model = try ALSModel.load(from: URL(fileURLWithPath: self.model))
         let factors = model.itemFactors
         let pca = try PrincipalComponents(rows: factors, columns: model.factors, components: 2)
@@ -169,7 +171,7 @@ struct PlotEmbeddingsCommand: ParsableCommand {
             yLabel: "PC2 (\(String(format: "%.1f", 100 * ratio[1]))% of variance)",
             colorLabel: colorLabel, points: points)
         chart.colorScale = colorScale
-        try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: output))
+        try ALSFile.write(chart.svg(), to: output)
         return "explained variance: PC1 \(fixed(ratio[0])), PC2 \(fixed(ratio[1]))\ncolour: \(colorLabel)\nwrote \(output)\n"
     }
 }

@@ -46,3 +46,10 @@ struct StandardOutput: TextOutputStream {
         exit(0)
     }
 }
+
+/// Checks, before any work, that each given output path can be written (`ALSFile.checkWritable`:
+/// the directory exists and is writable, the path is not a directory, FIFO or device), so that
+/// a typo fails at once instead of after training or a search.
+func checkOutputPaths(_ paths: String?...) throws {
+    for case let path? in paths { try ALSFile.checkWritable(path) }
+}

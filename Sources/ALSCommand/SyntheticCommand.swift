@@ -28,6 +28,7 @@ struct SyntheticCommand: ParsableCommand {
     var timestamps = true
 
     func run() throws {
+        try checkOutputPaths(output)
         let data = try interactions.map {
             try SyntheticData(shape: shape, interactions: $0, seed: seed, values: values, timestamps: timestamps)
         } ?? SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps)

@@ -40,6 +40,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputPaths(output, exportNpz)
         let loaded = try input.load(file)
         let data = loaded.matrix
         var config = try training.configuration()

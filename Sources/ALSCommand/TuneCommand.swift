@@ -70,6 +70,7 @@ struct TuneCommand: ParsableCommand {
 
     /// Runs the search, the refit and the test scoring; returns what goes to standard output.
     func report() throws -> String {
+        try checkOutputPaths(saveBest, saveModel)
         let data: DataSplit
         if let test {
             data = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
@@ -102,7 +103,7 @@ struct TuneCommand: ParsableCommand {
         if let saveBest {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(best.configuration).write(to: URL(fileURLWithPath: saveBest))
+            try ALSFile.write(String(decoding: try encoder.encode(best.configuration), as: UTF8.self), to: saveBest)
         }
         let v = result.validation
         var summary = ["validation: \(validation.percent)% of each user's train interactions (seed \(validation.splitSeed)): \(v.train.nonZeros) fit, \(v.test.nonZeros) validation",

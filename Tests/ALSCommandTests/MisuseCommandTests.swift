@@ -24,4 +24,52 @@ struct MisuseCommandTests {
         #expect(outcome.status == 1)
         #expect(outcome.standardError == "Error: \(ALSError.notARegularFile(path: fifo, kind: "a FIFO (named pipe)"))\n")
     }
+
+    /// The error `als arguments` ends with, run in-process (nil when it succeeds).
+    static func failure(_ arguments: [String]) -> String? {
+        do {
+            var command = try ALSTool.parseAsRoot(arguments)
+            try command.run()
+            return nil
+        } catch {
+            return ALSTool.message(for: error)
+        }
+    }
+
+    static let missing = "/nonexistent/dir"
+    static func missingDirectory(_ file: String) -> String {
+        ALSError.io(path: "\(missing)/\(file)", reason: "the directory \(missing) does not exist (No such file or directory)").description
+    }
+
+    @Test("trainOutputWastedWork: a bad --output or --export-npz fails before the data is even read")
+    func trainOutputWastedWork() throws {
+        // The input does not exist either: the output is checked first, so it is what is named.
+        for flag in ["--output", "--export-npz"] {
+            var arguments = ["train", "/nonexistent-input.tsv", "--quiet", flag, "\(Self.missing)/m.als"]
+            if flag != "--output" { arguments += ["--output", "m.als"] }
+            #expect(Self.failure(arguments) == Self.missingDirectory("m.als"))
+        }
+    }
+
+    @Test("plotBadPathCocoaDump: plot, tune --save-best/--save-model, evaluate --report, convert, synthetic and split name the bad path cleanly, before any work")
+    func plotBadPathCocoaDump() throws {
+        let s = try TinySplit()
+        defer { s.remove() }
+        let cases: [([String], String)] = [
+            (["plot", "loss", "/nonexistent-train.tsv", "--output", "\(Self.missing)/c.svg"], "c.svg"),
+            (["plot", "embeddings", "/nonexistent.als", "--output", "\(Self.missing)/c.svg"], "c.svg"),
+            (["tune", "/nonexistent-train.tsv", "--save-best", "\(Self.missing)/best.json"], "best.json"),
+            (["tune", "/nonexistent-train.tsv", "--save-model", "\(Self.missing)/m.als"], "m.als"),
+            (["evaluate", "/nonexistent.als", "--train", s.train, "--test", s.test, "--report", "\(Self.missing)/r.md"], "r.md"),
+            (["convert", "/nonexistent.tsv", "--to", "cache", "\(Self.missing)/c.cache"], "c.cache"),
+            (["synthetic", "\(Self.missing)/s.csv"], "s.csv"),
+        ]
+        for (arguments, file) in cases {
+            let message = Self.failure(arguments)
+            #expect(message == Self.missingDirectory(file), "\(arguments[0])")
+            #expect(message?.contains("NSCocoaErrorDomain") == false)
+        }
+        let split = try #require(Self.failure(["split", s.all, "--method", "per-user", "--quiet", "--out-dir", s.train + "/sub"]))
+        #expect(split == ALSError.io(path: s.train + "/sub", reason: "cannot create the output directory (a part of the path is a file, or not writable)").description)
+    }
 }
