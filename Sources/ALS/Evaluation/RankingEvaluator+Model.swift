@@ -69,6 +69,7 @@ extension IDMap {
     /// True when this map's ids are the first `count` ids of `other`, in the same order.
     func isPrefix(of other: IDMap) -> Bool {
         guard count <= other.count else { return false }
+        if count == other.count, storage == other.storage { return true }  // same buffers: O(1)
         switch (storage, other.storage) {
         case let (.integers(a), .integers(b)): return a[...] == b.prefix(a.count)
         case let (.strings(a), .strings(b)): return a[...] == b.prefix(a.count)
