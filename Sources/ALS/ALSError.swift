@@ -31,6 +31,10 @@ public enum ALSError: Error, Equatable, Sendable {
     case unknownID(kind: String, id: String)
     /// Arrays passed together do not have matching shapes.
     case shapeMismatch(String)
+    /// Fewer than the required share of a data file's `kind` ids ("user" or "item") are known to
+    /// the model it was given with: most likely another data set than the model's
+    /// (`ALSModel.checkKnownIDs`).
+    case mostlyUnknownIDs(file: String, kind: String, known: Int, total: Int)
 }
 
 extension ALSError: CustomStringConvertible {
@@ -65,6 +69,8 @@ extension ALSError: CustomStringConvertible {
             return "unknown \(kind) id \"\(id)\". Use an id present in the training data (or fold the \(kind) in first)."
         case let .shapeMismatch(detail):
             return "shape mismatch: \(detail)."
+        case let .mostlyUnknownIDs(file, kind, known, total):
+            return "\(file): only \(known) of its \(total) \(kind) ids are known to the model, so it is most likely not the data the model was trained on. Pass the model's own data, or set allowUnknown to use it anyway."
         }
     }
 }

@@ -35,6 +35,9 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var scoring: ScoringOptions
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @Option(help: "Seed of the random baseline.")
     var randomSeed: UInt64 = 1
 
@@ -67,6 +70,7 @@ struct EvaluateCommand: ParsableCommand {
     func evaluate() throws -> (ResultTable, [String]) {
         let model = try ALSModel.load(from: URL(fileURLWithPath: self.model))
         let split = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
+        if !allowUnknown { try model.checkKnownIDs(in: split.train, file: "\(train) and \(test)") }
         let aligned = try model.aligned(split)
         let (tr, te) = (aligned.split.train, aligned.split.test)
         var notes = ["model: \(model.configuration.mode.rawValue) ALS, \(model.users) users × \(model.items) items, k = \(model.factors)"]

@@ -47,6 +47,9 @@ struct FoldInCommand: TextCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @OptionGroup(title: "Options for reading --train DATA") var input: InputOptions
 
     func validate() throws {
@@ -65,7 +68,7 @@ struct FoldInCommand: TextCommand {
                 throw ValidationError(
                     "this model was trained in \(model.configuration.mode.rawValue) mode, whose item weights depend on each item's training count; pass the training data with --train DATA.")
             }
-            let data = try model.reindexed(input.load(train).matrix)
+            let data = try model.reindexed(input.load(train).matrix, file: train, allowUnknown: allowUnknown)
             counts = (0 ..< model.items).map { data.byItem.count(of: $0) }
         }
         let id = user ?? Self.newUserID(model)

@@ -123,6 +123,9 @@ struct PlotEmbeddingsCommand: ParsableCommand {
     @Option(help: "The file the model was trained on (TSV split file): colour items by their train count.")
     var train: String?
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @Option(help: "Draw at most this many items (every n-th item, so the sample keeps the id order's mix).")
     var maxPoints: Int = 6000
 
@@ -148,6 +151,7 @@ struct PlotEmbeddingsCommand: ParsableCommand {
         var colorScale = PlotScale.Kind.linear
         if let train {
             let m = try SplitFiles.load([train])[0]
+            if !allowUnknown { try model.checkKnownIDs(in: m, file: train) }
             let aligned = try model.aligned(DataSplit(train: m, test: m)).split.train
             values = (0 ..< model.items).map { Double(aligned.byItem.count(of: $0)) }
             colorLabel = "train interactions of the item (log scale)"

@@ -57,6 +57,9 @@ struct RecommendCommand: TextCommand {
     @Flag(help: "With --all-users: print the time spent scoring and selecting on standard error.")
     var timing = false
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @OptionGroup(title: "Options for reading --exclude-seen DATA") var input: InputOptions
 
     func validate() throws {
@@ -80,7 +83,7 @@ struct RecommendCommand: TextCommand {
 
     func loadInputs() throws -> Inputs {
         let model = try loadModel(self.model)
-        return Inputs(model: model, seen: try excludeSeen.map { try model.reindexed(input.load($0).matrix) },
+        return Inputs(model: model, seen: try excludeSeen.map { try model.reindexed(input.load($0).matrix, file: $0, allowUnknown: allowUnknown) },
                       allow: try allow.map(readIDList), deny: try deny.map(readIDList) ?? [])
     }
 
@@ -141,6 +144,16 @@ extension TextCommand {
         var out = StandardOutput()
         defer { out.flush() }
         try write(to: &out)
+    }
+}
+
+extension ALSModel {
+    /// `reindexed(data)`, after `checkKnownIDs` unless `allowUnknown` (`--allow-unknown`): a data
+    /// file of which the model knows fewer than half the user or item ids is refused with the
+    /// counts, since re-indexing would drop most of it without a word.
+    func reindexed(_ data: InteractionMatrix, file: String, allowUnknown: Bool) throws -> InteractionMatrix {
+        if !allowUnknown { try checkKnownIDs(in: data, file: file) }
+        return try reindexed(data)
     }
 }
 

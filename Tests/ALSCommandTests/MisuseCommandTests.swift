@@ -72,4 +72,28 @@ struct MisuseCommandTests {
         let split = try #require(Self.failure(["split", s.all, "--method", "per-user", "--quiet", "--out-dir", s.train + "/sub"]))
         #expect(split == ALSError.io(path: s.train + "/sub", reason: "cannot create the output directory (a part of the path is a file, or not writable)").description)
     }
+
+    @Test("excludeSeenUnrelatedData: recommend --exclude-seen and evaluate refuse a file the model barely knows, with counts; --allow-unknown overrides")
+    func excludeSeenUnrelatedData() throws {
+        let f = try ServingCommandFixture()
+        // One known user of three, one known item of three.
+        let other = try f.file("other.tsv", "alice\tapple\t1\nzed\tplum\t1\nyan\tkiwi\t1\n")
+        let failure = try #require(ServingCommandFixture.failure(["recommend", f.modelPath, "--user", "alice", "--exclude-seen", other]))
+        #expect(failure.message == ALSError.mostlyUnknownIDs(file: other, kind: "user", known: 1, total: 3).description)
+        #expect(failure.exitCode == 1)
+        let allowed = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "alice", "--exclude-seen", other, "--allow-unknown"])
+        #expect(!ServingCommandFixture.tableRows(allowed).map(\.id).contains("apple"))
+        // Half the ids known is enough.
+        let half = try f.file("half.tsv", "alice\tapple\t1\nbob\tplum\t1\n")
+        #expect(ServingCommandFixture.failure(["recommend", f.modelPath, "--user", "alice", "--exclude-seen", half]) == nil)
+
+        let s = try TinySplit()
+        defer { s.remove() }
+        let model = s.path("m.als")
+        _ = try TuneCommand.parse([s.train, "--mode", "explicit", "--factors", "2", "--iterations", "2", "--threads", "1",
+                                   "--grid", "regularization=1", "--quiet", "--save-model", model]).report()
+        let unrelated = try f.file("unrelated.tsv", "9001\t9002\t4\n9003\t9004\t2\n")
+        let evaluate = Self.failure(["evaluate", model, "--train", unrelated, "--test", unrelated, "--quiet"])
+        #expect(evaluate?.contains("only 0 of its 2 user ids are known to the model") == true, "\(String(describing: evaluate))")
+    }
 }
