@@ -4,6 +4,9 @@ public enum ALSError: Error, Equatable, Sendable {
     /// A line of an input file could not be read. `line` and `column` are 1-based; `column` is 0
     /// when the problem concerns the whole line (wrong field count, for example).
     case malformedLine(file: String, line: Int, column: Int, text: String, reason: String)
+    /// An id column read with `IDKind.auto` started with integer ids and has a text id at `line`
+    /// (1-based; `column` is the 1-based character column). `side` is "user" or "item".
+    case mixedIDKinds(file: String, line: Int, column: Int, text: String, side: String)
     /// The input held no interactions at all.
     case emptyInput(file: String)
     /// The input's format could not be recognised from its content.
@@ -43,6 +46,8 @@ extension ALSError: CustomStringConvertible {
         case let .malformedLine(file, line, column, text, reason):
             let where_ = column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)"
             return "\(where_): \(reason) (text: \"\(text)\"). Fix the line, or pass --skip-invalid to skip and count such lines."
+        case let .mixedIDKinds(file, line, column, text, side):
+            return "\(file):\(line):\(column): \(side) id \"\(text)\" is text, but the \(side) ids before it are integers. Fix the line, or read every \(side) id as text (\(side)IDs: .text)."
         case let .emptyInput(file):
             return "\(file): no interactions found. Check the path and the --format, --delimiter and column options."
         case let .unknownFormat(file, reason):

@@ -4,8 +4,8 @@ import Glibc
 enum _RegionStop: Sendable {
     /// A malformed line with `skipInvalid` off. Its line number is local to the region.
     case invalid(InvalidLine)
-    /// An id column needs another collection mode (an id that is not an integer, or an integer
-    /// outside `0 ..< 2³²`); the whole file is parsed again with `mode`.
+    /// An id column needs another collection mode (an integer outside `0 ..< 2³²`); the whole
+    /// file is parsed again with `mode`.
     case restart(user: Bool, mode: _IDMode)
 }
 
@@ -263,7 +263,8 @@ struct _RegionParser {
             return true
         }
         if (user ? layout.userKind : layout.itemKind) == .auto {
-            stop = .restart(user: user, mode: .text)
+            // The column's first id was an integer (see `_FormatDetection.layout`).
+            issue = _LineIssue(reason: .textAfterIntegerIDs, detail: role.label, field: (p, q))
             return false
         }
         // An integer column: all digits means too large, anything else is not a number.
