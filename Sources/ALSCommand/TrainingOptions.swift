@@ -84,7 +84,7 @@ struct TrainingOptions: ParsableArguments {
 
     func validate() throws {
         do { _ = try configuration() } catch let error as ALSError {
-            throw ValidationError(error.description)
+            throw ValidationError(CommandLineText.rewrite(error.description))
         }
     }
 

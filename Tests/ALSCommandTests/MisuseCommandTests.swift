@@ -28,11 +28,11 @@ struct MisuseCommandTests {
     /// The error `als arguments` ends with, run in-process (nil when it succeeds).
     static func failure(_ arguments: [String]) -> String? {
         do {
-            var command = try ALSTool.parseAsRoot(arguments)
+            var command = try ALSTool.parseAsRoot(CommandLineText.joiningNegativeNumbers(arguments))
             try command.run()
             return nil
         } catch {
-            return ALSTool.message(for: error)
+            return CommandLineText.message(for: error)
         }
     }
 
@@ -79,7 +79,7 @@ struct MisuseCommandTests {
         // One known user of three, one known item of three.
         let other = try f.file("other.tsv", "alice\tapple\t1\nzed\tplum\t1\nyan\tkiwi\t1\n")
         let failure = try #require(ServingCommandFixture.failure(["recommend", f.modelPath, "--user", "alice", "--exclude-seen", other]))
-        #expect(failure.message == ALSError.mostlyUnknownIDs(file: other, kind: "user", known: 1, total: 3).description)
+        #expect(failure.message == "\(other): only 1 of its 3 user ids are known to the model, so it is most likely not the data the model was trained on. Pass the model's own data, or pass --allow-unknown to use it anyway.")
         #expect(failure.exitCode == 1)
         let allowed = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "alice", "--exclude-seen", other, "--allow-unknown"])
         #expect(!ServingCommandFixture.tableRows(allowed).map(\.id).contains("apple"))
@@ -95,5 +95,47 @@ struct MisuseCommandTests {
         let unrelated = try f.file("unrelated.tsv", "9001\t9002\t4\n9003\t9004\t2\n")
         let evaluate = Self.failure(["evaluate", model, "--train", unrelated, "--test", unrelated, "--quiet"])
         #expect(evaluate?.contains("only 0 of its 2 user ids are known to the model") == true, "\(String(describing: evaluate))")
+    }
+
+    @Test("negativeFactorsMissingValue: '--factors -5' reaches the range check instead of 'Missing value for --factors'")
+    func negativeFactorsMissingValue() throws {
+        #expect(CommandLineText.joiningNegativeNumbers(["train", "f", "--factors", "-5", "--alpha", "-0.5", "--quiet", "-h"])
+            == ["train", "f", "--factors=-5", "--alpha=-0.5", "--quiet", "-h"])
+        #expect(CommandLineText.joiningNegativeNumbers(["x", "--", "--k", "-1"]) == ["x", "--", "--k", "-1"])
+        let outcome = try ALSBinary.run(["train", "/nonexistent.tsv", "--factors", "-5", "--output", "m.als"])
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.hasPrefix("Error: invalid --factors: must be in 1...4096 (got -5); pass --factors 64 for a start.\n"),
+                "\(outcome.standardError)")
+    }
+
+    @Test("cliFlagsInLibraryErrors: library messages name parameters; the command line names the flags")
+    func cliFlagsInLibraryErrors() throws {
+        let line = ALSError.malformedLine(file: "f", line: 2, column: 3, text: "x", reason: "value is not a number")
+        #expect(line.description.hasSuffix("Fix the line, or pass `skipInvalid: true` to skip and count such lines."))
+        #expect(CommandLineText.rewrite(line.description).hasSuffix("Fix the line, or pass --skip-invalid to skip and count such lines."))
+        #expect(line.localizedDescription == line.description && line.errorDescription == line.description)
+        let cases: [(ALSError, String)] = [
+            (.duplicateEntry(user: "1", item: "2", line: 3), "Choose a duplicate policy: --duplicates sum|last|max."),
+            (.notPositiveDefinite(side: "user", row: 4), "Increase --regularization (λ > 0 makes every system solvable)."),
+            (.nonFinite(side: "item", iteration: 2), "Increase --regularization or lower --alpha."),
+            (.mixedIDKinds(file: "u.data", line: 7, column: 3, text: "not-an-item", side: "item"),
+             "Fix the line, or read every item id as text (--item-ids text)."),
+            (.invalidConfiguration(parameter: "cgSteps", reason: "must be ≥ 1 (got 0)"), "invalid --cg-steps: must be ≥ 1 (got 0)."),
+            (.invalidConfiguration(parameter: "matrix", reason: "too large"), "invalid matrix: too large."),
+        ]
+        for (error, cli) in cases {
+            #expect(!error.description.contains("--"), "\(error)")
+            #expect(CommandLineText.rewrite(error.description).hasSuffix(cli), "\(error)")
+        }
+        // The u.data of the issue, through the binary: the line and both ways out, in flags.
+        let s = try TinySplit()
+        defer { s.remove() }
+        var lines = (1 ... 20).map { "\($0)\t\(100 + $0)\t3\t88125090\($0 % 10)" }
+        lines[6] = "7\tnot-an-item\t3\t881250949"
+        let path = s.path("u.data")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = try ALSBinary.run(["inspect", path])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError == "Error: \(path):7:3: item id \"not-an-item\" is text, but the item ids before it are integers. Fix the line, or read every item id as text (--item-ids text).\n")
     }
 }

@@ -34,4 +34,47 @@ struct MisuseTests {
         let text = try DataLoader.load(path: same.path, options: LoadOptions(itemIDs: .text)).matrix
         #expect(try model.recommend(userID: "7", k: 2, excludeSeen: .interactions(text)).isEmpty)
     }
+
+    @Test("kernelStatusRowAsIteration: a kernel's non-finite status names the row, not an iteration")
+    func kernelStatusRowAsIteration() throws {
+        #expect(throws: ALSError.nonFiniteSolution(side: "user", row: 5)) { try _check(3, "als_solve_cg_row", side: "user", row: 5) }
+        #expect(throws: ALSError.notPositiveDefinite(side: "item", row: 2)) { try _check(2, "als_solve_cholesky_row", side: "item", row: 2) }
+        let message = ALSError.nonFiniteSolution(side: "user", row: 5).description
+        #expect(message.contains("user 5") && !message.contains("iteration"))
+    }
+
+    @Test("dsyevdNotPositiveDefinite: a LAPACK eigen-decomposition failure is reported as one, not as a Cholesky failure")
+    func dsyevdNotPositiveDefinite() throws {
+        #expect(throws: ALSError.self) { try _checkLAPACK(2, "dsyevd_") }
+        do {
+            try _checkLAPACK(2, "dsyevd_")
+        } catch let error as ALSError {
+            guard case .notConverged(function: "dsyevd_", _) = error else {
+                Issue.record("expected notConverged, got \(error)")
+                return
+            }
+        }
+        #expect(throws: ALSError.kernelFailure(function: "dsyevd_", status: -4)) { try _checkLAPACK(-4, "dsyevd_") }
+        try _checkLAPACK(0, "dsyevd_")
+    }
+
+    @Test("every library message names parameters, never command-line flags")
+    func libraryMessagesNameNoFlags() throws {
+        var config = ALSConfiguration(mode: .implicit)
+        config.factors = -5
+        #expect(throws: ALSError.invalidConfiguration(parameter: "factors", reason: "must be in 1...4096 (got -5); pass `factors: 64` for a start")) {
+            try config.validate()
+        }
+        config = ALSConfiguration(mode: .implicit)
+        config.cgSteps = 0
+        #expect(throws: ALSError.invalidConfiguration(parameter: "cgSteps", reason: "must be ≥ 1 (got 0)")) { try config.validate() }
+        let negative = TemporaryFile("1,2,-3\n")
+        defer { negative.cleanup() }
+        do {
+            _ = try DataLoader.load(path: negative.path)
+            Issue.record("a negative value loaded")
+        } catch let error as ALSError {
+            #expect(!error.description.contains("--") && error.description.contains("`allowNegative: true`"), "\(error)")
+        }
+    }
 }

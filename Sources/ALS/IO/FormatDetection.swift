@@ -189,7 +189,7 @@ enum _FormatDetection {
                 guard let names else {
                     throw ALSError.invalidConfiguration(
                         parameter: "\(role.label) column",
-                        reason: "\"\(name)\" is a header name but \(path) has no header (pass --header yes, or a position)")
+                        reason: "\"\(name)\" is a header name but \(path) has no header (pass `header: .yes`, or a position)")
                 }
                 guard let i = names.firstIndex(of: name.lowercased()) else {
                     throw ALSError.invalidConfiguration(

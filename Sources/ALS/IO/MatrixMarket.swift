@@ -35,7 +35,7 @@ public enum MatrixMarket {
             }
             if v < 0, !options.allowNegative {
                 throw ALSError.malformedLine(file: path, line: line(k), column: 0, text: text,
-                                             reason: "negative value (pass --allow-negative to accept it)")
+                                             reason: "negative value (pass `allowNegative: true` to accept it)")
             }
             let mirrored = t.symmetric && t.rowIndices[k] != t.columnIndices[k]
             for (r, c) in mirrored ? [(t.rowIndices[k], t.columnIndices[k]), (t.columnIndices[k], t.rowIndices[k])]

@@ -324,7 +324,7 @@ struct _RegionParser {
             value = x
         }
         if value < 0, !allowNegative {
-            issue = _LineIssue(reason: .negativeValue, detail: "negative value (pass --allow-negative to accept it)", field: (p, next))
+            issue = _LineIssue(reason: .negativeValue, detail: "negative value (pass `allowNegative: true` to accept it)", field: (p, next))
             return false
         }
         return true
