@@ -96,7 +96,7 @@ struct RecommendCommand: TextCommand {
     func write(to out: inout some TextOutputStream, inputs: Inputs) throws {
         let model = inputs.model
         guard allUsers else {
-            let user = user!
+            guard let user else { throw ValidationError("Pass exactly one of --user ID and --all-users.") }
             let items = try model.recommend(userID: user, k: k, excludeSeen: inputs.seen.map { .interactions($0) } ?? .nothing,
                                             allow: inputs.allow, deny: inputs.deny)
             out.write(json ? try Rendering.json("user", user, items) : Rendering.table(items, idHeader: "item"))

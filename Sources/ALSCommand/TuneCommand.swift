@@ -65,7 +65,9 @@ struct TuneCommand: ParsableCommand {
     }
 
     var grid: HyperparameterGrid {
-        grids.isEmpty ? .defaults(for: training.mode) : HyperparameterGrid(grids.map { try! HyperparameterGrid.axis(parsing: $0) })
+        get throws {
+            grids.isEmpty ? .defaults(for: training.mode) : HyperparameterGrid(try grids.map { try HyperparameterGrid.axis(parsing: $0) })
+        }
     }
 
     /// Runs the search, the refit and the test scoring; returns what goes to standard output.
@@ -79,7 +81,7 @@ struct TuneCommand: ParsableCommand {
             data = DataSplit(train: try scoring.binarizeThreshold.map { try m.signed(threshold: $0) } ?? m, test: m)
         }
         let metric = validation.metric(for: training.mode)
-        var search = GridSearch(base: try training.configuration(), grid: grid, metric: metric)
+        var search = GridSearch(base: try training.configuration(), grid: try grid, metric: metric)
         search.validationFraction = validation.validationFraction
         search.seed = validation.splitSeed
         search.clamp = try scoring.bounds()

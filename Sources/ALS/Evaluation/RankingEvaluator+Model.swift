@@ -80,10 +80,10 @@ extension IDMap {
     /// The map of the first `n` ids.
     func prefix(_ n: Int) -> IDMap {
         if n == count { return self }
-        // Cannot throw: a prefix of a duplicate-free list is duplicate-free.
+        // A prefix of a duplicate-free list is duplicate-free.
         switch storage {
-        case .integers(let a): return try! IDMap(integers: Array(a.prefix(n)))
-        case .strings(let a): return try! IDMap(strings: Array(a.prefix(n)))
+        case .integers(let a): return IDMap(unique: .integers(Array(a.prefix(n))))
+        case .strings(let a): return IDMap(unique: .strings(Array(a.prefix(n))))
         }
     }
 }

@@ -34,6 +34,7 @@ final class _InputFile: @unchecked Sendable {
     /// Up to `count` bytes from `offset`, as an array (for sniffing and small headers).
     func bytes(at offset: Int, count: Int) throws -> [UInt8] {
         let n = max(0, min(count, size - offset))
+        if n == 0 { return [] }
         var out = [UInt8](repeating: 0, count: n)
         let got = try out.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: n, at: offset) }
         out.removeLast(n - got)
@@ -60,7 +61,7 @@ final class _InputFile: @unchecked Sendable {
 /// that the OS delays leaves its remaining calls to the others. Each call writes only its own
 /// slot of whatever it shares, so no locking is needed.
 func _loaderParallel(_ count: Int, workers: Int = System.coreCount, _ body: (Int) -> Void) {
-    try! _parallelFor(count: count, threads: max(1, min(count, workers)), chunk: 1) { range, _ in
+    _parallelFor(count: count, threads: max(1, min(count, workers)), chunk: 1) { range, _ in
         for i in range { body(i) }
     }
 }

@@ -130,7 +130,7 @@ struct _RegionParser {
                               _ d: UnsafeBufferPointer<UInt8>, _ roles: UnsafeBufferPointer<_FieldRole>) throws {
         var capacity = 1 << 22
         guard var buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
-            fatalError("out of memory allocating a read buffer")
+            throw ALSError.io(path: file.path, reason: "out of memory allocating a \(capacity >> 20) MiB read buffer")
         }
         defer { Glibc.free(buffer) }
         var carry = 0
@@ -169,7 +169,9 @@ struct _RegionParser {
             if carry == capacity {
                 // One line longer than the buffer: grow it.
                 capacity *= 2
-                guard let grown = realloc(buffer, capacity) else { fatalError("out of memory growing a read buffer") }
+                guard let grown = realloc(buffer, capacity) else {
+                    throw ALSError.io(path: file.path, reason: "out of memory growing the read buffer to \(capacity >> 20) MiB for one line")
+                }
                 buffer = grown.assumingMemoryBound(to: UInt8.self)
             }
         }

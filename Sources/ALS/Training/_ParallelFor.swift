@@ -6,11 +6,12 @@ import Synchronization
 /// `worker` is in `0 ..< threads` and indexes the caller's per-thread scratch.
 ///
 /// The first error thrown by any chunk stops the remaining chunks and is rethrown. Results stay
-/// deterministic as long as `body` writes only to the rows of its own range.
-internal func _parallelFor(
+/// deterministic as long as `body` writes only to the rows of its own range. The error type is
+/// `body`'s own (typed throws), so a `body` that cannot throw needs no `try` at the call.
+internal func _parallelFor<E: Error>(
     count: Int, threads: Int, chunk: Int,
-    _ body: (Range<Int>, Int) throws -> Void
-) throws {
+    _ body: (Range<Int>, Int) throws(E) -> Void
+) throws(E) {
     if count == 0 { return }
     let workers = max(1, min(threads, (count + chunk - 1) / chunk))
     if workers == 1 {
@@ -18,7 +19,7 @@ internal func _parallelFor(
         return
     }
     let cursor = Atomic<Int>(0)
-    let failure = Mutex<Error?>(nil)
+    let failure = Mutex<E?>(nil)
     let stop = Atomic<Bool>(false)
     withoutActuallyEscaping(body) { body in
         // `body` only captures memory the caller keeps alive for the duration of this call.
@@ -27,7 +28,7 @@ internal func _parallelFor(
             while !stop.load(ordering: .relaxed) {
                 let start = cursor.wrappingAdd(chunk, ordering: .relaxed).oldValue
                 if start >= count { break }
-                do {
+                do throws(E) {
                     try body(start ..< min(count, start + chunk), worker)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
