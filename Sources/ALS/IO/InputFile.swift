@@ -56,12 +56,12 @@ final class _InputFile: @unchecked Sendable {
     }
 }
 
-/// Runs `body(0) … body(count - 1)` on up to `workers` threads (default: one per core) through
-/// the training engine's `_parallelFor`, which hands the calls out one at a time, so a worker
-/// that the OS delays leaves its remaining calls to the others. Each call writes only its own
-/// slot of whatever it shares, so no locking is needed.
+/// Runs `body(0) … body(count - 1)` on up to `workers` threads (default: one per core): the
+/// library's one `_parallelFor` with chunks of one call, so a worker that the OS delays leaves
+/// its remaining calls to the others. Each call writes only its own slot of whatever it shares,
+/// so no locking is needed.
 func _loaderParallel(_ count: Int, workers: Int = System.coreCount, _ body: (Int) -> Void) {
-    _parallelFor(count: count, threads: max(1, min(count, workers)), chunk: 1) { range, _ in
+    _parallelFor(count: count, threads: workers, chunk: 1) { range, _ in
         for i in range { body(i) }
     }
 }
