@@ -86,4 +86,29 @@ struct FileIOTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: file.directory)
         #expect(names == ["input.txt"])
     }
+
+    @Test("fuzzMtxHugeEntryCount: a garbled Matrix Market size line is an error, not a giant allocation (mtx harness, crash-fd340e63)")
+    func fuzzMtxHugeEntryCount() throws {
+        // The fuzzer's input: no banner, then a size line whose entry count runs into "%%".
+        let crash: [UInt8] = [0, 0, 0xc5, 0x72, 0x8b, 0x6c, 10] + Array("5 2 6666666666666666%%al6666\n1 1663 0291.a13\n2 1\n".utf8)
+        let file = TemporaryFile(crash, name: "crash.mtx")
+        defer { file.cleanup() }
+        #expect(throws: ALSError.self) { try MatrixMarket.read(path: file.path) }
+        let banner = "%%MatrixMarket matrix coordinate real general\n"
+        for (text, reason) in [
+            (banner + "5 2 6666666666666666\n1 1 1\n", "the size line announces 6666666666666666 entries, more than a file of 73 bytes can hold"),
+            (banner + "5 2 6666666666666666", "the size line announces 6666666666666666 entries, more than a file of 66 bytes can hold"),
+            (banner + "5 2 66%%al\n1 1 1\n", "the size line must be \"rows columns entries\""),
+            (banner + "3000000000 2 1\n1 1 1\n", "3000000000 × 2 is more than 2³¹ − 1 rows or columns"),
+        ] {
+            let f = TemporaryFile(text, name: "m.mtx")
+            defer { f.cleanup() }
+            do {
+                _ = try MatrixMarket.read(path: f.path)
+                Issue.record("read \(text)")
+            } catch let ALSError.malformedLine(_, line, _, _, why) {
+                #expect(line == 2 && why == reason)
+            }
+        }
+    }
 }

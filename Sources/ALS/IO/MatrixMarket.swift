@@ -21,6 +21,7 @@ public enum MatrixMarket {
     /// unless `allowNegative`), and duplicate cells through `options.duplicates`.
     public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> InteractionMatrix {
         let header = try readHeader(path: path)
+        try checkSize(header, path: path)
         let (read, status) = try _CHOLMOD.readTriplets(path: path)
         guard let t = read else { throw locateProblem(path: path, status: status) }
         // The line of entry p, for messages: header comments, the size line, then one per entry.
@@ -95,12 +96,46 @@ public enum MatrixMarket {
         var lines = 0
         var userIDs: IDMap?
         var itemIDs: IDMap?
+        /// The first line, lowercased (the banner of a valid file).
+        var banner = ""
+        /// The first line after the comments (the size line of a valid file), when there is one.
+        var sizeLine: [UInt8]?
+        /// The file's size in bytes.
+        var bytes = 0
+    }
+
+    /// Checks what CHOLMOD would otherwise trust: the banner, and a size line of three integers
+    /// that fit the dense Int32 indices and a count of entries the file can hold (each entry
+    /// line has at least 4 bytes, "i j\n"). Without it, a garbled size line made CHOLMOD
+    /// allocate for quadrillions of entries (found by the `mtx` fuzz harness).
+    private static func checkSize(_ header: Header, path: String) throws {
+        guard header.banner.hasPrefix("%%matrixmarket matrix coordinate") else {
+            throw ALSError.unknownFormat(
+                file: path, reason: "only Matrix Market coordinate files are read (banner: \(header.banner.prefix(60)))")
+        }
+        guard let line = header.sizeLine, line.contains(where: { $0 != 32 && $0 != 9 }) else { return }
+        let text = String(decoding: line, as: UTF8.self)
+        func bad(_ reason: String) -> ALSError {
+            .malformedLine(file: path, line: header.lines + 1, column: 0, text: String(text.prefix(120)), reason: reason)
+        }
+        let fields = _splitFields(line, []).map { Int(String(decoding: $0, as: UTF8.self)) }
+        guard fields.count == 3, let rows = fields[0], let columns = fields[1], let entries = fields[2],
+              rows >= 0, columns >= 0, entries >= 0 else {
+            throw bad("the size line must be \"rows columns entries\"")
+        }
+        guard rows <= Int(Int32.max), columns <= Int(Int32.max) else {
+            throw bad("\(rows) × \(columns) is more than 2³¹ − 1 rows or columns")
+        }
+        guard entries <= header.bytes / 4 + 1 else {
+            throw bad("the size line announces \(entries) entries, more than a file of \(header.bytes) bytes can hold")
+        }
     }
 
     /// Reads the banner and comment lines, collecting the `%als-ids` blocks.
     private static func readHeader(path: String) throws -> Header {
         let file = try _InputFile(path: path)
         var header = Header()
+        header.bytes = file.size
         var offset = 0
         var pending: [UInt8] = []
         var block: (kind: String, text: Bool, count: Int, ids: [String])?
@@ -132,7 +167,13 @@ public enum MatrixMarket {
                 var line = pending[start ..< nl]
                 start = nl + 1
                 if line.last == 13 { line = line.dropLast() }
-                guard line.first == UInt8(ascii: "%") else { break reading }
+                if header.lines == 0, header.banner.isEmpty {
+                    header.banner = String(decoding: line.prefix(200), as: UTF8.self).lowercased()
+                }
+                guard line.first == UInt8(ascii: "%") else {
+                    header.sizeLine = Array(line)
+                    break reading
+                }
                 header.lines += 1
                 let text = String(decoding: line.dropFirst(), as: UTF8.self)
                 if var b = block, b.ids.count < b.count {
@@ -149,6 +190,11 @@ public enum MatrixMarket {
                 }
             }
             pending.removeFirst(start)
+        }
+        // A last line without a newline: the banner, or the size line of a file without entries.
+        if offset >= file.size, header.sizeLine == nil, !pending.isEmpty {
+            if header.lines == 0, header.banner.isEmpty { header.banner = String(decoding: pending.prefix(200), as: UTF8.self).lowercased() }
+            if pending.first != UInt8(ascii: "%") { header.sizeLine = pending }
         }
         return header
     }
