@@ -100,6 +100,7 @@ struct FileIOTests {
             (banner + "5 2 6666666666666666", "the size line announces 6666666666666666 entries, more than a file of 66 bytes can hold"),
             (banner + "5 2 66%%al\n1 1 1\n", "the size line must be \"rows columns entries\""),
             (banner + "3000000000 2 1\n1 1 1\n", "3000000000 × 2 is more than 2³¹ − 1 rows or columns"),
+            (banner + "1 277777777 2\n1 1 1\n", "1 × 277777777 is implausibly large for a file of 66 bytes (at most 67108864 rows and columns)"),
         ] {
             let f = TemporaryFile(text, name: "m.mtx")
             defer { f.cleanup() }
@@ -109,6 +110,14 @@ struct FileIOTests {
             } catch let ALSError.malformedLine(_, line, _, _, why) {
                 #expect(line == 2 && why == reason)
             }
+        }
+        // The second finding (crash-ca5ff1dc): a blank line and comments before a size line
+        // with 277,777,777,777,777 columns.
+        let second = TemporaryFile(banner + "\t\r\n%Mi\r\n%more\n1 277777777777777 2]di", name: "c2.mtx")
+        defer { second.cleanup() }
+        #expect(throws: ALSError.malformedLine(file: second.path, line: 5, column: 0, text: "1 277777777777777 2]di",
+                                               reason: "the size line must be \"rows columns entries\"")) {
+            try MatrixMarket.read(path: second.path)
         }
     }
 }

@@ -106,7 +106,7 @@ public enum MatrixMarket {
 
     /// Checks what CHOLMOD would otherwise trust: the banner, and a size line of three integers
     /// that fit the dense Int32 indices and a count of entries the file can hold (each entry
-    /// line has at least 4 bytes, "i j\n"). Without it, a garbled size line made CHOLMOD
+    /// line has at least 4 bytes, "i j\n"), and a shape plausible for the file's size. Without it, a garbled size line made CHOLMOD
     /// allocate for quadrillions of entries (found by the `mtx` fuzz harness).
     private static func checkSize(_ header: Header, path: String) throws {
         guard header.banner.hasPrefix("%%matrixmarket matrix coordinate") else {
@@ -125,6 +125,12 @@ public enum MatrixMarket {
         }
         guard rows <= Int(Int32.max), columns <= Int(Int32.max) else {
             throw bad("\(rows) × \(columns) is more than 2³¹ − 1 rows or columns")
+        }
+        // The matrix keeps an offset per row and per column: a tiny file announcing a billion of
+        // them would allocate gigabytes for nothing.
+        let plausible = max(1 << 26, 8 * header.bytes)
+        guard rows <= plausible, columns <= plausible else {
+            throw bad("\(rows) × \(columns) is implausibly large for a file of \(header.bytes) bytes (at most \(plausible) rows and columns)")
         }
         guard entries <= header.bytes / 4 + 1 else {
             throw bad("the size line announces \(entries) entries, more than a file of \(header.bytes) bytes can hold")
@@ -170,7 +176,8 @@ public enum MatrixMarket {
                 if header.lines == 0, header.banner.isEmpty {
                     header.banner = String(decoding: line.prefix(200), as: UTF8.self).lowercased()
                 }
-                guard line.first == UInt8(ascii: "%") else {
+                // Blank lines may stand between the comments and the size line (CHOLMOD skips them).
+                guard line.first == UInt8(ascii: "%") || line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) else {
                     header.sizeLine = Array(line)
                     break reading
                 }
