@@ -3,7 +3,8 @@
 #     bash scripts/fuzz.sh TARGET [SECONDS]       TARGET: one of the names below, or 'all'
 # Builds with the fuzzer and address sanitizer into .build-fuzz (ALS_FUZZ=1 declares the target;
 # ordinary builds never see it). The seeds of Fuzz/Corpus/TARGET are copied into
-# .build-fuzz/corpus/TARGET, which keeps what the run finds; a crash is written to
+# .build-fuzz/corpus/TARGET with the crashes of Fuzz/Crashes/TARGET, and the corpus keeps what
+# the run finds; a crash is written to
 # .build-fuzz/artifacts/TARGET/ and makes the script fail. Prints libFuzzer's last status line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,9 @@ TARGETS=(delimited movielens dat csv adjacency mtx split lightgcn cache model np
 TARGET="${1:?usage: scripts/fuzz.sh TARGET [SECONDS]  (TARGET: ${TARGETS[*]} or all)}"
 SECONDS_PER_TARGET="${2:-20}"
 if [ "$TARGET" = all ]; then
-    for t in "${TARGETS[@]}"; do bash "$0" "$t" "$SECONDS_PER_TARGET"; done
+    failed=()
+    for t in "${TARGETS[@]}"; do bash "$0" "$t" "$SECONDS_PER_TARGET" || failed+=("$t"); done
+    [ ${#failed[@]} -eq 0 ] || { echo "fuzz: findings in ${failed[*]}" >&2; exit 1; }
     exit 0
 fi
 case " ${TARGETS[*]} " in *" $TARGET "*) ;; *) echo "fuzz: unknown target '$TARGET' (${TARGETS[*]})" >&2; exit 2 ;; esac
@@ -21,7 +24,9 @@ BIN=.build-fuzz/debug/ALSFuzz
 CORPUS=.build-fuzz/corpus/$TARGET
 ARTIFACTS=.build-fuzz/artifacts/$TARGET
 mkdir -p "$CORPUS" "$ARTIFACTS"
+# The seeds, and every crash found before (Fuzz/Crashes/TARGET), which libFuzzer runs first.
 cp -n Fuzz/Corpus/"$TARGET"/* "$CORPUS"/ 2>/dev/null || true
+cp -n Fuzz/Crashes/"$TARGET"/* "$CORPUS"/ 2>/dev/null || true
 LOG=.build-fuzz/fuzz-$TARGET.log
 set +e
 ALS_FUZZ_TARGET="$TARGET" ASAN_OPTIONS=detect_leaks=0 "$BIN" "$CORPUS" -max_total_time="$SECONDS_PER_TARGET" \
