@@ -12,6 +12,10 @@ import PackageDescription
 //     ALS_BENCHMARKS=1 swift package benchmark
 let withBenchmarks = ProcessInfo.processInfo.environment["ALS_BENCHMARKS"] == "1"
 
+// The libFuzzer harnesses (Fuzz/ALSFuzz) are declared only when ALS_FUZZ=1, as scripts/fuzz.sh
+// sets it: they need -sanitize=fuzzer, which an ordinary build must never see.
+let withFuzzers = ProcessInfo.processInfo.environment["ALS_FUZZ"] == "1"
+
 let package = Package(
     name: "SwiftALS",
     products: [
@@ -65,6 +69,10 @@ let package = Package(
         ),
     ]
 )
+
+if withFuzzers {
+    package.targets.append(.executableTarget(name: "ALSFuzz", dependencies: ["ALS"], path: "Fuzz/ALSFuzz"))
+}
 
 if withBenchmarks {
     package.dependencies.append(

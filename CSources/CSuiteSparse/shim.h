@@ -7,8 +7,9 @@
 #include <suitesparse/cholmod.h>
 
 // Swift cannot call C varargs or take FILE* from a path without Glibc; these static helpers keep
-// the FILE* handling on the C side. They can go once the Swift side opens FILE* itself.
-static inline FILE *_als_cholmod_fopen(const char *path, const char *mode) { return fopen(path, mode); }
+// the FILE* handling on the C side. They can go once the Swift side opens FILE* itself. The
+// stream wraps a descriptor that the Swift I/O layer opened (regular files only; atomic writes).
+static inline FILE *_als_cholmod_fdopen(int fd, const char *mode) { return fdopen(fd, mode); }
 static inline int _als_cholmod_fclose(FILE *file) { return fclose(file); }
 
 #endif

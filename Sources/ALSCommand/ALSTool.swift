@@ -26,4 +26,10 @@ struct ALSTool: ParsableCommand {
             PlotCommand.self,
         ]
     )
+
+    /// The entry point: ArgumentParser's, with library errors worded in flags and negative
+    /// option values accepted (`CommandLineText.main`).
+    static func main() {
+        CommandLineText.main(Array(CommandLine.arguments.dropFirst()))
+    }
 }

@@ -34,6 +34,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputPaths(output)
         let result = try input.load(file)
         let m = result.matrix
         switch to {
@@ -45,6 +46,6 @@ struct ConvertCommand: ParsableCommand {
             }
             try MatrixMarket.write(m, to: output)
         }
-        print("wrote \(output) (\(to.rawValue)): \(m.users) users, \(m.items) items, \(m.nonZeros) non-zeros")
+        StandardOutput.print("wrote \(output) (\(to.rawValue)): \(m.users) users, \(m.items) items, \(m.nonZeros) non-zeros")
     }
 }

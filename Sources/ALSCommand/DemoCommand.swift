@@ -46,47 +46,47 @@ struct DemoCommand: ParsableCommand {
         let data: InteractionMatrix
         if let file {
             data = try input.load(file).matrix
-            print("data: \(file)")
+            StandardOutput.print("data: \(file)")
         } else {
             data = try SyntheticData(shape: .ml100k, seed: splitSeed, values: .ratings, timestamps: false).matrix()
-            print("data: built-in synthetic MovieLens-100K shape with planted tastes (seed \(splitSeed))")
+            StandardOutput.print("data: built-in synthetic MovieLens-100K shape with planted tastes (seed \(splitSeed))")
         }
-        print("  \(data.users) users, \(data.items) items, \(data.nonZeros) interactions, density \(String(format: "%.4f", data.density))")
+        StandardOutput.print("  \(data.users) users, \(data.items) items, \(data.nonZeros) interactions, density \(String(format: "%.4f", data.density))")
         let split = try Splits.perUser(data, testFraction: testFraction, seed: splitSeed)
-        print("split: per-user \(Int((1 - testFraction) * 100))/\(Int(testFraction * 100)): \(split.train.nonZeros) train, \(split.test.nonZeros) test")
+        StandardOutput.print("split: per-user \(Int((1 - testFraction) * 100))/\(Int(testFraction * 100)): \(split.train.nonZeros) train, \(split.test.nonZeros) test")
 
         let config = try training.configuration()
-        print("training: \(config.mode.rawValue) ALS, k = \(config.factors), λ = \(config.regularization), \(config.solver.rawValue), \(config.iterations) iterations")
+        StandardOutput.print("training: \(config.mode.rawValue) ALS, k = \(config.factors), λ = \(config.regularization), \(config.solver.rawValue), \(config.iterations) iterations")
         let model = try ALSTrainer(config).fit(split.train) { p in
-            print("  iteration \(String(p.iteration).leftPadded(to: String(p.iterations).count))/\(p.iterations)  loss \(p.loss.map { String(format: "%.6e", $0) } ?? "-")  \(String(format: "%.3f", p.seconds)) s")
+            StandardOutput.print("  iteration \(String(p.iteration).leftPadded(to: String(p.iterations).count))/\(p.iterations)  loss \(p.loss.map { String(format: "%.6e", $0) } ?? "-")  \(String(format: "%.3f", p.seconds)) s")
         }
 
-        print("\nheld-out metrics (\(split.test.nonZeros) test interactions):")
+        StandardOutput.print("\nheld-out metrics (\(split.test.nonZeros) test interactions):")
         if config.mode != .implicit {
             let ours = try evaluateRatings(model: model, train: split.train, test: split.test)
             let mean = evaluateRatings(test: split.test, predictor: BaselinePredictor.globalMean(split.train))
             let item = evaluateRatings(test: split.test, predictor: BaselinePredictor.itemBias(split.train))
-            print("  \("model".rightPadded(to: 20))RMSE \(f4(ours.rmse))  MAE \(f4(ours.mae))")
-            print("  \("global mean".rightPadded(to: 20))RMSE \(f4(mean.rmse))  MAE \(f4(mean.mae))")
-            print("  \("item bias".rightPadded(to: 20))RMSE \(f4(item.rmse))  MAE \(f4(item.mae))")
+            StandardOutput.print("  \("model".rightPadded(to: 20))RMSE \(f4(ours.rmse))  MAE \(f4(ours.mae))")
+            StandardOutput.print("  \("global mean".rightPadded(to: 20))RMSE \(f4(mean.rmse))  MAE \(f4(mean.mae))")
+            StandardOutput.print("  \("item bias".rightPadded(to: 20))RMSE \(f4(item.rmse))  MAE \(f4(item.mae))")
         }
         let evaluator = try RankingEvaluator(train: split.train, test: split.test)
         let ranking = try evaluator.evaluate(k: k, model: model)
         let popular = try evaluator.evaluate(k: k, scorer: PopularityRanker(train: split.train))
         let random = try evaluator.evaluate(k: k, scorer: RandomRanker(seed: splitSeed))
         for (name, m) in [("model", ranking), ("popularity", popular), ("random", random)] {
-            print("  \(name.rightPadded(to: 20))NDCG@\(k) \(f4(m.ndcg))  Recall@\(k) \(f4(m.recall))  Precision@\(k) \(f4(m.precision))")
+            StandardOutput.print("  \(name.rightPadded(to: 20))NDCG@\(k) \(f4(m.ndcg))  Recall@\(k) \(f4(m.recall))  Precision@\(k) \(f4(m.precision))")
         }
         if popular.ndcg > 0 {
-            print("  model NDCG@\(k) is \(String(format: "%.2f", ranking.ndcg / popular.ndcg))× popularity's")
+            StandardOutput.print("  model NDCG@\(k) is \(String(format: "%.2f", ranking.ndcg / popular.ndcg))× popularity's")
         }
 
         if showUsers > 0 {
-            print("\ntop-\(min(k, 5)) recommendations (training items excluded):")
+            StandardOutput.print("\ntop-\(min(k, 5)) recommendations (training items excluded):")
             for user in 0 ..< min(showUsers, model.users) {
                 let recs = try model.recommend(user: user, k: min(k, 5), excludeSeen: .interactions(split.train))
                 let list = recs.map { "\(model.itemIDs.externalID($0.index)) (\(String(format: "%.3f", $0.score)))" }
-                print("  user \(model.userIDs.externalID(user)): \(list.joined(separator: ", "))")
+                StandardOutput.print("  user \(model.userIDs.externalID(user)): \(list.joined(separator: ", "))")
             }
         }
     }

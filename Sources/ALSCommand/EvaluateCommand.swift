@@ -35,6 +35,9 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var scoring: ScoringOptions
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @Option(help: "Seed of the random baseline.")
     var randomSeed: UInt64 = 1
 
@@ -52,14 +55,15 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputPaths(report)
         let figures = try measure()
         let (table, notes) = (figures.table, figures.notes)
         if !quiet { for n in notes { writeStandardError(n) } }
-        print(format == .json ? try jsonReport(figures.report) : table.render(format), terminator: "")
+        StandardOutput.print(format == .json ? try jsonReport(figures.report) : table.render(format), terminator: "")
         if let report {
             let text = "# Evaluation of \(model)\n\n" + "train `\(train)`, test `\(test)`\n\n"
                 + notes.map { "- \($0)\n" }.joined() + "\n" + table.render(.markdown)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: report))
+            try ALSFile.write(text, to: report)
         }
     }
 
@@ -98,6 +102,7 @@ struct EvaluateCommand: ParsableCommand {
     func measure() throws -> Figures {
         let model = try ALSModel.load(from: URL(fileURLWithPath: self.model))
         let split = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
+        if !allowUnknown { try model.checkKnownIDs(in: split.train, file: "\(train) and \(test)") }
         let aligned = try model.aligned(split)
         let (tr, te) = (aligned.split.train, aligned.split.test)
         var notes = ["model: \(model.configuration.mode.rawValue) ALS, \(model.users) users × \(model.items) items, k = \(model.factors)"]

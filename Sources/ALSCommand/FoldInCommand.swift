@@ -47,6 +47,9 @@ struct FoldInCommand: TextCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @OptionGroup(title: "Options for reading --train DATA") var input: InputOptions
 
     func validate() throws {
@@ -56,6 +59,7 @@ struct FoldInCommand: TextCommand {
 
     /// Folds the user in, writes `--output` when given, and writes the recommendations to `out`.
     func write(to out: inout some TextOutputStream) throws {
+        try checkOutputPaths(output)
         let model = try loadModel(self.model)
         let pairs = try Self.parseInteractions(path: interactions, model: model)
         var counts: [Int]? = nil
@@ -64,7 +68,7 @@ struct FoldInCommand: TextCommand {
                 throw ValidationError(
                     "this model was trained in \(model.configuration.mode.rawValue) mode, whose item weights depend on each item's training count; pass the training data with --train DATA.")
             }
-            let data = try model.reindexed(input.load(train).matrix)
+            let data = try model.reindexed(input.load(train).matrix, file: train, allowUnknown: allowUnknown)
             counts = (0 ..< model.items).map { data.byItem.count(of: $0) }
         }
         let id = user ?? Self.newUserID(model)
@@ -83,12 +87,7 @@ struct FoldInCommand: TextCommand {
     /// - Throws: `FoldInInputError` for an unreadable line or an empty file,
     ///   `ALSError.unknownID` for an item the model does not know.
     static func parseInteractions(path: String, model: ALSModel) throws -> [(item: Int, value: Float)] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ALSError.io(path: path, reason: "cannot read (\(error.localizedDescription))")
-        }
+        let text = String(decoding: try ALSFile.read(path), as: UTF8.self)
         var pairs: [(item: Int, value: Float)] = []
         for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -101,7 +101,7 @@ struct InputOptions: ParsableArguments {
     /// when lines were skipped.
     func load(_ path: String) throws -> LoadResult {
         let result = try DataLoader.load(path: path, options: try loadOptions())
-        if result.skipped.total > 0 { Self.printToStandardError("\(path): \(result.skipped)") }
+        if result.skipped.total > 0 { Self.printToStandardError(CommandLineText.rewrite("\(path): \(result.skipped)")) }
         return result
     }
 

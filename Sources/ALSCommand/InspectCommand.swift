@@ -19,7 +19,7 @@ struct InspectCommand: ParsableCommand {
     var format: ReportFormat = .text
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// Loads the file and renders the report.

@@ -42,7 +42,7 @@ struct PlotLossCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// The iteration counts retrained for the validation metric: powers of two below `n`, and `n`.
@@ -54,6 +54,7 @@ struct PlotLossCommand: ParsableCommand {
     }
 
     func report() throws -> String {
+        try checkOutputPaths(output)
         var data = try SplitFiles.load([train])[0]
         if let t = scoring.binarizeThreshold { data = try data.signed(threshold: t) }
         let metric = validation.metric(for: training.resolvedMode)
@@ -85,7 +86,7 @@ struct PlotLossCommand: ParsableCommand {
         var doc = SVGDocument(width: 760, height: 760)
         top.draw(into: &doc, x: 0, y: 0, width: 760, height: 380)
         bottom.draw(into: &doc, x: 0, y: 380, width: 760, height: 380)
-        try Data(doc.rendered.utf8).write(to: URL(fileURLWithPath: output))
+        try ALSFile.write(doc.rendered, to: output)
 
         var table = ResultTable(columns: ["iteration", "loss", "validation \(metric)"])
         let measured = Dictionary(uniqueKeysWithValues: points.map { (Int($0.x), $0.y) })
@@ -118,6 +119,9 @@ struct PlotEmbeddingsCommand: ParsableCommand {
     @Option(help: "The file the model was trained on (TSV split file): colour items by their train count.")
     var train: String?
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @Option(help: "Draw at most this many items (every n-th item, so the sample keeps the id order's mix).")
     var maxPoints: Int = 6000
 
@@ -129,10 +133,11 @@ struct PlotEmbeddingsCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     func report() throws -> String {
+        try checkOutputPaths(output)
         let model = try ALSModel.load(from: URL(fileURLWithPath: self.model))
         let factors = model.itemFactors
         let pca = try PrincipalComponents(rows: factors, columns: model.factors, components: 2)
@@ -142,6 +147,7 @@ struct PlotEmbeddingsCommand: ParsableCommand {
         var colorScale = PlotScale.Kind.linear
         if let train {
             let m = try SplitFiles.load([train])[0]
+            if !allowUnknown { try model.checkKnownIDs(in: m, file: train) }
             let aligned = try model.aligned(DataSplit(train: m, test: m)).split.train
             values = (0 ..< model.items).map { Double(aligned.byItem.count(of: $0)) }
             colorLabel = "train interactions of the item (log scale)"
@@ -165,7 +171,7 @@ struct PlotEmbeddingsCommand: ParsableCommand {
             yLabel: "PC2 (\(String(format: "%.1f", 100 * ratio[1]))% of variance)",
             colorLabel: colorLabel, points: points)
         chart.colorScale = colorScale
-        try Data(chart.svg().utf8).write(to: URL(fileURLWithPath: output))
+        try ALSFile.write(chart.svg(), to: output)
         return "explained variance: PC1 \(fixed(ratio[0])), PC2 \(fixed(ratio[1]))\ncolour: \(colorLabel)\nwrote \(output)\n"
     }
 }

@@ -57,6 +57,9 @@ struct RecommendCommand: TextCommand {
     @Flag(help: "With --all-users: print the time spent scoring and selecting on standard error.")
     var timing = false
 
+    @Flag(help: "Use the data file even when the model knows fewer than half of its user or item ids.")
+    var allowUnknown = false
+
     @OptionGroup(title: "Options for reading --exclude-seen DATA") var input: InputOptions
 
     func validate() throws {
@@ -80,7 +83,7 @@ struct RecommendCommand: TextCommand {
 
     func loadInputs() throws -> Inputs {
         let model = try loadModel(self.model)
-        return Inputs(model: model, seen: try excludeSeen.map { try model.reindexed(input.load($0).matrix) },
+        return Inputs(model: model, seen: try excludeSeen.map { try model.reindexed(input.load($0).matrix, file: $0, allowUnknown: allowUnknown) },
                       allow: try allow.map(readIDList), deny: try deny.map(readIDList) ?? [])
     }
 
@@ -93,7 +96,7 @@ struct RecommendCommand: TextCommand {
     func write(to out: inout some TextOutputStream, inputs: Inputs) throws {
         let model = inputs.model
         guard allUsers else {
-            let user = user!
+            guard let user else { throw ValidationError("Pass exactly one of --user ID and --all-users.") }
             let items = try model.recommend(userID: user, k: k, excludeSeen: inputs.seen.map { .interactions($0) } ?? .nothing,
                                             allow: inputs.allow, deny: inputs.deny)
             out.write(json ? try Rendering.json("user", user, items) : Rendering.table(items, idHeader: "item"))
@@ -144,6 +147,16 @@ extension TextCommand {
     }
 }
 
+extension ALSModel {
+    /// `reindexed(data)`, after `checkKnownIDs` unless `allowUnknown` (`--allow-unknown`): a data
+    /// file of which the model knows fewer than half the user or item ids is refused with the
+    /// counts, since re-indexing would drop most of it without a word.
+    func reindexed(_ data: InteractionMatrix, file: String, allowUnknown: Bool) throws -> InteractionMatrix {
+        if !allowUnknown { try checkKnownIDs(in: data, file: file) }
+        return try reindexed(data)
+    }
+}
+
 /// Loads a model file written by `als train` (`ALSModel.save`), or an `.npz` in implicit's
 /// layout (`ALSModel.exportNPZ`, or implicit's own `save`).
 func loadModel(_ path: String) throws -> ALSModel {
@@ -155,13 +168,8 @@ func loadModel(_ path: String) throws -> ALSModel {
 /// comma-separated fields. Blank entries are ignored and surrounding whitespace trimmed.
 func readIDList(_ argument: String) throws -> [String] {
     var isDirectory: ObjCBool = false
-    let text: String
     if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue {
-        do {
-            text = try String(contentsOfFile: argument, encoding: .utf8)
-        } catch {
-            throw ALSError.io(path: argument, reason: "cannot read the id list (\(error.localizedDescription))")
-        }
+        let text = String(decoding: try ALSFile.read(argument), as: UTF8.self)
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }
@@ -216,22 +224,4 @@ enum Rendering {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }()
-}
-
-/// Standard output through a 64 KiB buffer, flushed when full and by `flush()` (call it last), so
-/// that a million-line `--all-users` listing costs a few hundred system calls.
-struct StandardOutput: TextOutputStream {
-    private var buffer: [UInt8] = []
-
-    init() { buffer.reserveCapacity(1 << 16) }
-
-    mutating func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
 }

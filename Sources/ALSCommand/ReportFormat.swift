@@ -17,9 +17,9 @@ func jsonReport(_ value: some Encodable) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }
 
-/// Writes a report to `path` (`--report FILE`), replacing the file.
+/// Writes a report to `path` (`--report FILE`), replacing the file atomically.
 func writeReport(_ text: String, to path: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    try ALSFile.write(text, to: path)
 }
 
 extension Double {

@@ -37,9 +37,9 @@ struct SimilarCommand: TextCommand {
 
     /// Loads the model and writes the neighbours to `out`.
     func write(to out: inout some TextOutputStream) throws {
+        guard let query = item ?? user else { throw ValidationError("Pass exactly one of --item ID and --user ID.") }
         let model = try loadModel(self.model)
         let side = item != nil ? "item" : "user"
-        let query = item ?? user!
         let results = item != nil ? try model.similarItems(toID: query, k: k) : try model.similarUsers(toID: query, k: k)
         if json {
             out.write(try Rendering.json(side, query, listKey: "similar", idKey: side, results))

@@ -76,13 +76,18 @@ struct SplitCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// Splits, writes the files and returns the summary printed on standard output.
     func report() throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        } catch {
+            throw ALSError.io(path: outDir, reason: "cannot create the output directory (a part of the path is a file, or not writable)")
+        }
+        try checkOutputPaths(outDir + "/train.tsv")
         let data = try input.load(file).matrix
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         let path = { (name: String) in URL(fileURLWithPath: outDir).appendingPathComponent(name).path }
         var parts: [(String, InteractionMatrix)]
         switch method {

@@ -31,12 +31,13 @@ struct SyntheticCommand: ParsableCommand {
     var structure: SyntheticData.Structure = .planted
 
     func run() throws {
+        try checkOutputPaths(output)
         let data = try interactions.map {
             try SyntheticData(shape: shape, interactions: $0, seed: seed, values: values, timestamps: timestamps,
                               structure: structure)
         } ?? SyntheticData(shape: shape, seed: seed, values: values, timestamps: timestamps, structure: structure)
         let bytes = try data.writeCSV(to: output)
-        print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
+        StandardOutput.print("wrote \(output): \(data.interactions) interactions, \(data.users) users, \(data.items) items, \(bytes) bytes")
     }
 }
 

@@ -50,13 +50,14 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try train(), terminator: "")
+        StandardOutput.print(try train(), terminator: "")
     }
 
     /// Loads, trains, saves, writes `--report`, and returns what standard output gets: the
     /// closing line, or the JSON object with `--format json`.
     func train() throws -> String {
         let total = Stopwatch()
+        try checkOutputPaths(output, exportNpz, report)
         let loaded = try input.load(file)
         let loadSeconds = total.seconds
         let data = loaded.matrix

@@ -96,17 +96,8 @@ struct TrainingOptions: ParsableArguments {
             let c = try configuration()
             try checkRelevance(c)
         } catch let error as ALSError {
-            throw ValidationError(Self.flagText(error))
+            throw ValidationError(CommandLineText.rewrite(error.description))
         }
-    }
-
-    /// A library error with its parameter named as the flag that sets it.
-    static func flagText(_ error: ALSError) -> String {
-        guard case let .invalidConfiguration(parameter, reason) = error else { return error.description }
-        let flag = parameter.unicodeScalars.reduce(into: "") { s, c in
-            if CharacterSet.uppercaseLetters.contains(c) { s += "-" + String(c).lowercased() } else { s.unicodeScalars.append(c) }
-        }
-        return "--\(flag): \(reason)"
     }
 
     /// The values given on the command line, by the `HyperparameterGrid` name `als tune` fixes.

@@ -84,7 +84,7 @@ struct TuneCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try report(), terminator: "")
+        StandardOutput.print(try report(), terminator: "")
     }
 
     /// The `--grid` axes.
@@ -108,6 +108,7 @@ struct TuneCommand: ParsableCommand {
 
     /// Runs the search, the refit and the test scoring; returns what goes to standard output.
     func report() throws -> String {
+        try checkOutputPaths(saveBest, saveModel)
         let data: DataSplit
         if let test {
             data = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
@@ -128,7 +129,7 @@ struct TuneCommand: ParsableCommand {
         if let saveBest {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(best).write(to: URL(fileURLWithPath: saveBest))
+            try ALSFile.write(String(decoding: try encoder.encode(best), as: UTF8.self), to: saveBest)
         }
         let v = outcome.validation ?? data
         var summary = [outcome.searchLine,

@@ -108,7 +108,7 @@ struct InspectCommandTests {
             Issue.record("expected an error")
         } catch {
             #expect(ALSTool.exitCode(for: error) != .success)
-            #expect(ALSTool.message(for: error) == "\(path):2:5: value is not a number (text: \"x\"). Fix the line, or pass --skip-invalid to skip and count such lines.")
+            #expect(CommandLineText.message(for: error) == "\(path):2:5: value is not a number (text: \"x\"). Fix the line, or pass --skip-invalid to skip and count such lines.")
         }
     }
 

@@ -60,7 +60,7 @@ final class ServingCommandFixture {
             _ = try output(arguments)
             return nil
         } catch {
-            return (ALSTool.message(for: error), ALSTool.exitCode(for: error).rawValue)
+            return (CommandLineText.message(for: error), ALSTool.exitCode(for: error).rawValue)
         }
     }
 

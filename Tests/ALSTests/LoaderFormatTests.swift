@@ -43,14 +43,21 @@ struct LoaderFormatTests {
         #expect(value(r.matrix, user: "carol", item: "alpha") == 3)
     }
 
-    @Test("a text id far past the sampled lines switches the column to text, in first-appearance order, on any thread count",
+    @Test("autoIDKindFlip: a text id far past the sampled lines stops an auto column that began with integers, naming the line, on any thread count; read as text, it keeps first-appearance order",
           arguments: [1, 3])
     func lateTextID(threads: Int) throws {
         var lines = (0 ..< 5_000).map { "\($0 % 97 + 10),\($0 % 13),1" }
         lines[4_000] = "x-late,5,1"
         var options = LoadOptions()
         options.threads = threads
-        let r = try loadText(lines.joined(separator: "\n"), options)
+        let file = TemporaryFile(lines.joined(separator: "\n"))
+        defer { file.cleanup() }
+        // Before: every user id silently became text.
+        #expect(throws: ALSError.mixedIDKinds(file: file.path, line: 4_001, column: 1, text: "x-late", side: "user")) {
+            try DataLoader.load(path: file.path, options: options)
+        }
+        options.userIDs = .text
+        let r = try DataLoader.load(path: file.path, options: options)
         guard case .strings(let ids) = r.matrix.userIDs.storage else {
             Issue.record("expected text user ids")
             return
@@ -61,6 +68,25 @@ struct LoaderFormatTests {
         // Lines repeat every 97 · 13 = 1,261 (user, item) pairs; the late line adds one more.
         #expect(r.matrix.nonZeros == 1_262)
         try r.matrix.checkInvariants()
+    }
+
+    @Test("autoIDKindFlip: a u.data file whose line 7 has a text item id names that line; --item-ids text reads it")
+    func uDataTextItem() throws {
+        var lines = (1 ... 20).map { "\($0)\t\(100 + $0)\t\($0 % 5 + 1)\t8812504\($0 % 10)" }
+        lines[6] = "7\tnot-an-item\t3\t881250949"
+        let file = TemporaryFile(lines.joined(separator: "\n") + "\n", name: "u.data")
+        defer { file.cleanup() }
+        #expect(throws: ALSError.mixedIDKinds(file: file.path, line: 7, column: 3, text: "not-an-item", side: "item")) {
+            try DataLoader.load(path: file.path)
+        }
+        var options = LoadOptions()
+        options.itemIDs = .text
+        let r = try DataLoader.load(path: file.path, options: options)
+        #expect(r.matrix.itemIDs.index(of: "not-an-item") == 6 && r.matrix.nonZeros == 20)
+        // A column whose first id is text stays text, quietly: integers are valid text ids.
+        let textFirst = TemporaryFile("user,item,rating\na,1,1\n2,1,1\n", name: "t.csv")
+        defer { textFirst.cleanup() }
+        #expect(try DataLoader.load(path: textFirst.path).matrix.userIDs.storage == .strings(["a", "2"]))
     }
 
     @Test("negative ids and ids beyond 2³² are integers in ascending order")

@@ -69,6 +69,7 @@ extension IDMap {
     /// True when this map's ids are the first `count` ids of `other`, in the same order.
     func isPrefix(of other: IDMap) -> Bool {
         guard count <= other.count else { return false }
+        if count == other.count, storage == other.storage { return true }  // same buffers: O(1)
         switch (storage, other.storage) {
         case let (.integers(a), .integers(b)): return a[...] == b.prefix(a.count)
         case let (.strings(a), .strings(b)): return a[...] == b.prefix(a.count)
@@ -79,10 +80,10 @@ extension IDMap {
     /// The map of the first `n` ids.
     func prefix(_ n: Int) -> IDMap {
         if n == count { return self }
-        // Cannot throw: a prefix of a duplicate-free list is duplicate-free.
+        // A prefix of a duplicate-free list is duplicate-free.
         switch storage {
-        case .integers(let a): return try! IDMap(integers: Array(a.prefix(n)))
-        case .strings(let a): return try! IDMap(strings: Array(a.prefix(n)))
+        case .integers(let a): return IDMap(unique: .integers(Array(a.prefix(n))))
+        case .strings(let a): return IDMap(unique: .strings(Array(a.prefix(n))))
         }
     }
 }

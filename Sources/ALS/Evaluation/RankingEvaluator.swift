@@ -91,31 +91,21 @@ public struct RankingEvaluator: Sendable {
         var figures = [RankingMetrics.UserFigures](repeating: .init(), count: n)
         var aucs = [Double](repeating: .nan, count: n)
         var lists = [Int32](repeating: -1, count: n * k)
-        let failure = Mutex<Error?>(nil)
-        let chunk = 32
-        try withoutActuallyEscaping(work) { work in
-            try figures.withUnsafeMutableBufferPointer { figures in
-                try aucs.withUnsafeMutableBufferPointer { aucs in
-                    try lists.withUnsafeMutableBufferPointer { lists in
-                        // Each chunk writes only the slots of its own users.
-                        nonisolated(unsafe) let (work, figures, aucs, lists) = (work, figures, aucs, lists)
-                        DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
-                            for slot in c * chunk ..< min(n, (c + 1) * chunk) {
-                                let u = Int(evaluatedUsers[slot])
-                                let exclude = train.byUser.innerIndices[train.byUser.range(of: u)]
-                                let relevant = test.byUser.innerIndices[test.byUser.range(of: u)]
-                                do {
-                                    let (top, auc) = try work(u, exclude, relevant)
-                                    figures[slot] = RankingMetrics.user(recommended: top, relevant: relevant, k: k)
-                                    aucs[slot] = auc ?? .nan
-                                    for (j, item) in top.enumerated() { lists[slot * k + j] = item }
-                                } catch {
-                                    failure.withLock { if $0 == nil { $0 = error } }
-                                    return
-                                }
-                            }
+        try figures.withUnsafeMutableBufferPointer { figures in
+            try aucs.withUnsafeMutableBufferPointer { aucs in
+                try lists.withUnsafeMutableBufferPointer { lists in
+                    // Each chunk writes only the slots of its own users.
+                    nonisolated(unsafe) let (figures, aucs, lists) = (figures, aucs, lists)
+                    try _parallelFor(count: n, threads: System.coreCount, chunk: 32) { slots, _ in
+                        for slot in slots {
+                            let u = Int(evaluatedUsers[slot])
+                            let exclude = train.byUser.innerIndices[train.byUser.range(of: u)]
+                            let relevant = test.byUser.innerIndices[test.byUser.range(of: u)]
+                            let (top, auc) = try work(u, exclude, relevant)
+                            figures[slot] = RankingMetrics.user(recommended: top, relevant: relevant, k: k)
+                            aucs[slot] = auc ?? .nan
+                            for (j, item) in top.enumerated() { lists[slot * k + j] = item }
                         }
-                        if let error = failure.withLock({ $0 }) { throw error }
                     }
                 }
             }

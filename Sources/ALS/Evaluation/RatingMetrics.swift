@@ -12,6 +12,10 @@ public struct RatingMetrics: Sendable, Equatable {
     /// RMSE of `predictions` against `truths` (same order). NaN when both are empty.
     public static func rmse(predictions: [Float], truths: [Float]) throws -> Double {
         try check(predictions, truths)
+        return _rmse(predictions, truths)
+    }
+
+    static func _rmse(_ predictions: [Float], _ truths: [Float]) -> Double {
         var sum = 0.0
         for (p, t) in zip(predictions, truths) { sum += (Double(t) - Double(p)) * (Double(t) - Double(p)) }
         return (sum / Double(truths.count)).squareRoot()
@@ -20,6 +24,10 @@ public struct RatingMetrics: Sendable, Equatable {
     /// MAE of `predictions` against `truths` (same order). NaN when both are empty.
     public static func mae(predictions: [Float], truths: [Float]) throws -> Double {
         try check(predictions, truths)
+        return _mae(predictions, truths)
+    }
+
+    static func _mae(_ predictions: [Float], _ truths: [Float]) -> Double {
         var sum = 0.0
         for (p, t) in zip(predictions, truths) { sum += abs(Double(t) - Double(p)) }
         return sum / Double(truths.count)
@@ -30,6 +38,11 @@ public struct RatingMetrics: Sendable, Equatable {
     /// 0). NaN when both are empty.
     public static func signAccuracy(predictions: [Float], truths: [Float]) throws -> Double {
         try check(predictions, truths)
+        return _signAccuracy(predictions, truths)
+    }
+
+    /// The three figures without the count check, for callers that build both arrays together.
+    static func _signAccuracy(_ predictions: [Float], _ truths: [Float]) -> Double {
         func sign(_ x: Float) -> Int { x > 0 ? 1 : (x < 0 ? -1 : 0) }
         let agree = zip(predictions, truths).filter { sign($0) == sign($1) }.count
         return Double(agree) / Double(truths.count)
@@ -55,11 +68,10 @@ public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ it
             truths.append(test.byUser.values[p])
         }
     }
-    // Cannot throw: the two arrays have the same count by construction.
+    // The two arrays have the same count by construction, so the unchecked sums serve.
     return RatingMetrics(
-        rmse: try! RatingMetrics.rmse(predictions: predictions, truths: truths),
-        mae: try! RatingMetrics.mae(predictions: predictions, truths: truths),
-        signAccuracy: try! RatingMetrics.signAccuracy(predictions: predictions, truths: truths), count: truths.count)
+        rmse: RatingMetrics._rmse(predictions, truths), mae: RatingMetrics._mae(predictions, truths),
+        signAccuracy: RatingMetrics._signAccuracy(predictions, truths), count: truths.count)
 }
 
 /// RMSE and MAE of a `RatingPredictor` (a rating baseline, say) over `test`.

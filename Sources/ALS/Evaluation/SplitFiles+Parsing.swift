@@ -13,7 +13,7 @@ extension SplitFiles {
     /// `user<TAB>item<TAB>value[<TAB>timestamp]`. The first line fixes whether the file has the
     /// timestamp column; every other line must have the same number of fields.
     static func readDelimited(_ path: String) throws -> Records {
-        let bytes = try readFile(path)
+        let bytes = try _readWholeFile(path)
         var r = Records()
         var columns = 0
         var fields = [Range<Int>]()
@@ -41,7 +41,7 @@ extension SplitFiles {
 
     /// LightGCN's `user item item ...`, single spaces, value 1 for every cell.
     static func readAdjacency(_ path: String) throws -> Records {
-        let bytes = try readFile(path)
+        let bytes = try _readWholeFile(path)
         var r = Records()
         var fields = [Range<Int>]()
         try forEachLine(bytes, path) { line, number in
@@ -140,35 +140,5 @@ extension SplitFiles {
             throw error.at(field, "\(what) \"\(text)\" is not a finite decimal number")
         }
         return v
-    }
-
-    // MARK: Files
-
-    /// The whole file, read in 1 MiB chunks (so pipes work too).
-    static func readFile(_ path: String) throws -> [UInt8] {
-        guard let f = fopen(path, "rb") else {
-            throw ALSError.io(path: path, reason: "cannot open for reading (\(String(cString: strerror(errno))))")
-        }
-        defer { fclose(f) }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-            bytes += chunk.prefix(n)
-            if n < chunk.count { break }
-        }
-        guard ferror(f) == 0 else { throw ALSError.io(path: path, reason: "read failed") }
-        return bytes
-    }
-
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        guard let f = fopen(path, "wb") else {
-            throw ALSError.io(path: path, reason: "cannot open for writing (\(String(cString: strerror(errno))))")
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-        let closed = fclose(f)
-        guard written == bytes.count, closed == 0 else {
-            throw ALSError.io(path: path, reason: "write failed (disk full?)")
-        }
     }
 }

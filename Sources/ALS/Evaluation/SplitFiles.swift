@@ -58,7 +58,11 @@ public enum SplitFiles {
                 out.append(UInt8(ascii: "\n"))
             }
         }
-        try writeFile(path, out)
+        try out.withUnsafeBytes { bytes in
+            let file = try _AtomicFile(path: path)
+            try file.write(bytes)
+            try file.commit()
+        }
     }
 
     static func formatValue(_ v: Float) -> String {

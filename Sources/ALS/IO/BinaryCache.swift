@@ -85,8 +85,8 @@ public enum BinaryCache {
 
     // MARK: - Writing
 
-    /// Writes `matrix` to `path` (through a temporary file renamed into place, so that a reader
-    /// never sees half a cache).
+    /// Writes `matrix` to `path` atomically (`_AtomicFile`), so that a reader, or a load after a
+    /// killed write, sees the old cache or the new one, never half of one.
     public static func write(_ matrix: InteractionMatrix, to path: String) throws {
         let (userText, userBlob) = idSections(matrix.userIDs)
         let (itemText, itemBlob) = idSections(matrix.itemIDs)
@@ -136,29 +136,17 @@ public enum BinaryCache {
             }
         }
 
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = try _createFile(temporary)
-        var closed = false
-        defer {
-            if !closed { close(fd) }
-        }
-        do {
-            let headerBytes = header.bytes(checksum: checksum.digest(), length: length)
-            try headerBytes.withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, $0.count, path: temporary) }
-            for s in sections {
-                try s { b in
-                    if b.count > 0 { try _writeAll(fd, b.baseAddress!, b.count, path: temporary) }
-                    let pad = (8 - b.count % 8) % 8
-                    if pad > 0 { try zeros.withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, pad, path: temporary) } }
-                }
+        let file = try _AtomicFile(path: path)
+        let headerBytes = header.bytes(checksum: checksum.digest(), length: length)
+        try headerBytes.withUnsafeBytes { try file.write($0) }
+        for s in sections {
+            try s { b in
+                try file.write(b)
+                let pad = (8 - b.count % 8) % 8
+                try zeros.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0 ..< pad])) }
             }
-            closed = true
-            guard close(fd) == 0 else { throw ALSError.io(path: temporary, reason: _errnoText()) }
-            guard rename(temporary, path) == 0 else { throw ALSError.io(path: path, reason: _errnoText()) }
-        } catch {
-            unlink(temporary)
-            throw error
         }
+        try file.commit()
     }
 
     /// For text ids: the byte offsets (count + 1) and the concatenated UTF-8. Nil offsets for

@@ -49,7 +49,7 @@ public enum DataLoader {
 
     /// Parses a text file with `layout` on every core and builds the matrix. When a region finds
     /// an id its column's collection mode cannot hold, the file is parsed again in the wider mode
-    /// (at most twice per column: direct → wide integers → text).
+    /// (at most once per column: direct → wide integers).
     static func _loadText(file: _InputFile, layout initial: _LineLayout, options: LoadOptions) throws -> (InteractionMatrix, SkippedLines) {
         var layout = initial
         // By default a worker per core, but not for less than a megabyte each (starting threads

@@ -189,7 +189,7 @@ enum _FormatDetection {
                 guard let names else {
                     throw ALSError.invalidConfiguration(
                         parameter: "\(role.label) column",
-                        reason: "\"\(name)\" is a header name but \(path) has no header (pass --header yes, or a position)")
+                        reason: "\"\(name)\" is a header name but \(path) has no header (pass `header: .yes`, or a position)")
                 }
                 guard let i = names.firstIndex(of: name.lowercased()) else {
                     throw ALSError.invalidConfiguration(
@@ -220,13 +220,15 @@ enum _FormatDetection {
         }
         layout.roles = roles
 
-        // Start text columns as text when the sample already shows a non-integer id, so that
-        // the common case needs no second pass.
+        // An `.auto` column takes the kind of its first id: text ids stay text (an integer is
+        // valid text), and integer ids stay integers, so a later text id is an error naming its
+        // line (`InvalidLineReason.textAfterIntegerIDs`) rather than a silent switch of every id
+        // of the column to text.
         let data = hasHeader ? Array(rows.dropFirst()) : rows
         func initialMode(_ kind: IDKind, _ index: Int) -> _IDMode {
             guard kind == .auto else { return _LineLayout.initialMode(kind) }
-            let fields = data.compactMap { $0.count > index ? $0[index] : nil }
-            return fields.allSatisfy(_isInteger) ? .direct : .text
+            let first = data.lazy.compactMap { $0.count > index ? $0[index] : nil }.first
+            return first.map(_isInteger) ?? true ? .direct : .text
         }
         layout.userMode = initialMode(layout.userKind, user)
         layout.itemMode = initialMode(layout.itemKind, item)

@@ -7,22 +7,10 @@ final class _InputFile: @unchecked Sendable {
     let descriptor: Int32
     let size: Int
 
+    /// Opens `path` with `_openForReading`: regular files only, and never blocking on a FIFO.
     init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ALSError.io(path: path, reason: _errnoText()) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let reason = _errnoText()
-            close(fd)
-            throw ALSError.io(path: path, reason: reason)
-        }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw ALSError.io(path: path, reason: "not a regular file")
-        }
+        (descriptor, size) = try _openForReading(path)
         self.path = path
-        self.descriptor = fd
-        self.size = Int(st.st_size)
     }
 
     deinit { close(descriptor) }
@@ -35,7 +23,7 @@ final class _InputFile: @unchecked Sendable {
             let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ALSError.io(path: path, reason: _errnoText())
+                throw ALSError.io(path: path, reason: "cannot read (\(_errnoText()))")
             }
             if n == 0 { break }
             done += n
@@ -46,6 +34,7 @@ final class _InputFile: @unchecked Sendable {
     /// Up to `count` bytes from `offset`, as an array (for sniffing and small headers).
     func bytes(at offset: Int, count: Int) throws -> [UInt8] {
         let n = max(0, min(count, size - offset))
+        if n == 0 { return [] }
         var out = [UInt8](repeating: 0, count: n)
         let got = try out.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: n, at: offset) }
         out.removeLast(n - got)
@@ -67,15 +56,12 @@ final class _InputFile: @unchecked Sendable {
     }
 }
 
-/// The text of the current `errno`.
-func _errnoText() -> String { String(cString: strerror(errno)) }
-
-/// Runs `body(0) … body(count - 1)` on up to `workers` threads (default: one per core) through
-/// the training engine's `_parallelFor`, which hands the calls out one at a time, so a worker
-/// that the OS delays leaves its remaining calls to the others. Each call writes only its own
-/// slot of whatever it shares, so no locking is needed.
+/// Runs `body(0) … body(count - 1)` on up to `workers` threads (default: one per core): the
+/// library's one `_parallelFor` with chunks of one call, so a worker that the OS delays leaves
+/// its remaining calls to the others. Each call writes only its own slot of whatever it shares,
+/// so no locking is needed.
 func _loaderParallel(_ count: Int, workers: Int = System.coreCount, _ body: (Int) -> Void) {
-    try! _parallelFor(count: count, threads: max(1, min(count, workers)), chunk: 1) { range, _ in
+    _parallelFor(count: count, threads: workers, chunk: 1) { range, _ in
         for i in range { body(i) }
     }
 }
@@ -114,24 +100,4 @@ final class _LoaderSlots<T>: @unchecked Sendable {
 func _writeStandardError(_ text: String) {
     var t = text
     t.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
-}
-
-/// Opens `path` for writing (truncating), or throws `ALSError.io`.
-func _createFile(_ path: String) throws -> Int32 {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw ALSError.io(path: path, reason: _errnoText()) }
-    return fd
-}
-
-/// Writes all of `count` bytes, retrying short writes, or throws `ALSError.io`.
-func _writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, path: String) throws {
-    var done = 0
-    while done < count {
-        let n = write(fd, bytes + done, count - done)
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw ALSError.io(path: path, reason: _errnoText())
-        }
-        done += n
-    }
 }

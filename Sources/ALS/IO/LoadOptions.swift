@@ -95,7 +95,8 @@ public enum HeaderMode: String, Sendable, CaseIterable, Codable {
 
 /// Which kind of external id a column holds.
 public enum IDKind: String, Sendable, CaseIterable, Codable {
-    /// Integers when every id of the column is an integer, text otherwise.
+    /// The kind of the column's first id: integers when it is an integer (a later text id is
+    /// then `ALSError.mixedIDKinds`, naming its line), text otherwise.
     case auto
     /// Integers; anything else is a malformed line. Dense indices follow ascending numeric order.
     case integer

@@ -8,6 +8,8 @@ public enum InvalidLineReason: String, Sendable, CaseIterable, Codable, Comparab
     case negativeValue = "negative value"
     case idOutOfRange = "id out of range"
     case invalidUTF8 = "invalid UTF-8"
+    /// A text id in an `.auto` id column whose first id was an integer (`ALSError.mixedIDKinds`).
+    case textAfterIntegerIDs = "text id after integer ids"
 
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -29,7 +31,12 @@ public struct InvalidLine: Sendable, Equatable {
 
     /// The error `DataLoader` throws for this line when `skipInvalid` is off.
     public func error(file: String) -> ALSError {
-        .malformedLine(file: file, line: line, column: column, text: text, reason: detail)
+        if reason == .textAfterIntegerIDs {
+            // `detail` is the column's label, "user id" or "item id".
+            return .mixedIDKinds(file: file, line: line, column: column, text: text,
+                                 side: detail.hasPrefix("user") ? "user" : "item")
+        }
+        return .malformedLine(file: file, line: line, column: column, text: text, reason: detail)
     }
 }
 

@@ -21,6 +21,7 @@ public enum MatrixMarket {
     /// unless `allowNegative`), and duplicate cells through `options.duplicates`.
     public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> InteractionMatrix {
         let header = try readHeader(path: path)
+        try checkSize(header, path: path)
         let (read, status) = try _CHOLMOD.readTriplets(path: path)
         guard let t = read else { throw locateProblem(path: path, status: status) }
         // The line of entry p, for messages: header comments, the size line, then one per entry.
@@ -35,7 +36,7 @@ public enum MatrixMarket {
             }
             if v < 0, !options.allowNegative {
                 throw ALSError.malformedLine(file: path, line: line(k), column: 0, text: text,
-                                             reason: "negative value (pass --allow-negative to accept it)")
+                                             reason: "negative value (pass `allowNegative: true` to accept it)")
             }
             let mirrored = t.symmetric && t.rowIndices[k] != t.columnIndices[k]
             for (r, c) in mirrored ? [(t.rowIndices[k], t.columnIndices[k]), (t.columnIndices[k], t.rowIndices[k])]
@@ -76,19 +77,16 @@ public enum MatrixMarket {
                 comments += id + "\n"
             }
         }
-        let commentsPath = path + ".comments-\(getpid())"
-        let fd = try _createFile(commentsPath)
-        defer { unlink(commentsPath) }
-        do {
-            try comments.utf8CString.withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, $0.count - 1, path: commentsPath) }
-            close(fd)
-        } catch {
-            close(fd)
-            throw error
-        }
+        // CHOLMOD copies the comment lines from a file: a scratch atomic file beside the output,
+        // removed when it goes out of scope (it is never committed).
+        let commentsFile = try _AtomicFile(path: path + ".comments")
+        try commentsFile.write(comments)
+        try commentsFile.flush()
+        let output = try _AtomicFile(path: path)
         let csc = matrix.byItem
-        try _CHOLMOD.writeSparse(path: path, rows: matrix.users, columns: matrix.items, columnOffsets: csc.outerOffsets,
-                                 rowIndices: csc.innerIndices, values: csc.values, commentsPath: commentsPath)
+        try _CHOLMOD.writeSparse(to: output, rows: matrix.users, columns: matrix.items, columnOffsets: csc.outerOffsets,
+                                 rowIndices: csc.innerIndices, values: csc.values, commentsPath: commentsFile.temporary)
+        try output.commit()
     }
 
     // MARK: - Header
@@ -98,12 +96,52 @@ public enum MatrixMarket {
         var lines = 0
         var userIDs: IDMap?
         var itemIDs: IDMap?
+        /// The first line, lowercased (the banner of a valid file).
+        var banner = ""
+        /// The first line after the comments (the size line of a valid file), when there is one.
+        var sizeLine: [UInt8]?
+        /// The file's size in bytes.
+        var bytes = 0
+    }
+
+    /// Checks what CHOLMOD would otherwise trust: the banner, and a size line of three integers
+    /// that fit the dense Int32 indices and a count of entries the file can hold (each entry
+    /// line has at least 4 bytes, "i j\n"), and a shape plausible for the file's size. Without it, a garbled size line made CHOLMOD
+    /// allocate for quadrillions of entries (found by the `mtx` fuzz harness).
+    private static func checkSize(_ header: Header, path: String) throws {
+        guard header.banner.hasPrefix("%%matrixmarket matrix coordinate") else {
+            throw ALSError.unknownFormat(
+                file: path, reason: "only Matrix Market coordinate files are read (banner: \(header.banner.prefix(60)))")
+        }
+        guard let line = header.sizeLine, line.contains(where: { $0 != 32 && $0 != 9 }) else { return }
+        let text = String(decoding: line, as: UTF8.self)
+        func bad(_ reason: String) -> ALSError {
+            .malformedLine(file: path, line: header.lines + 1, column: 0, text: String(text.prefix(120)), reason: reason)
+        }
+        let fields = _splitFields(line, []).map { Int(String(decoding: $0, as: UTF8.self)) }
+        guard fields.count == 3, let rows = fields[0], let columns = fields[1], let entries = fields[2],
+              rows >= 0, columns >= 0, entries >= 0 else {
+            throw bad("the size line must be \"rows columns entries\"")
+        }
+        guard rows <= Int(Int32.max), columns <= Int(Int32.max) else {
+            throw bad("\(rows) × \(columns) is more than 2³¹ − 1 rows or columns")
+        }
+        // The matrix keeps an offset per row and per column: a tiny file announcing a billion of
+        // them would allocate gigabytes for nothing.
+        let plausible = max(1 << 26, 8 * header.bytes)
+        guard rows <= plausible, columns <= plausible else {
+            throw bad("\(rows) × \(columns) is implausibly large for a file of \(header.bytes) bytes (at most \(plausible) rows and columns)")
+        }
+        guard entries <= header.bytes / 4 + 1 else {
+            throw bad("the size line announces \(entries) entries, more than a file of \(header.bytes) bytes can hold")
+        }
     }
 
     /// Reads the banner and comment lines, collecting the `%als-ids` blocks.
     private static func readHeader(path: String) throws -> Header {
         let file = try _InputFile(path: path)
         var header = Header()
+        header.bytes = file.size
         var offset = 0
         var pending: [UInt8] = []
         var block: (kind: String, text: Bool, count: Int, ids: [String])?
@@ -135,7 +173,14 @@ public enum MatrixMarket {
                 var line = pending[start ..< nl]
                 start = nl + 1
                 if line.last == 13 { line = line.dropLast() }
-                guard line.first == UInt8(ascii: "%") else { break reading }
+                if header.lines == 0, header.banner.isEmpty {
+                    header.banner = String(decoding: line.prefix(200), as: UTF8.self).lowercased()
+                }
+                // Blank lines may stand between the comments and the size line (CHOLMOD skips them).
+                guard line.first == UInt8(ascii: "%") || line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) else {
+                    header.sizeLine = Array(line)
+                    break reading
+                }
                 header.lines += 1
                 let text = String(decoding: line.dropFirst(), as: UTF8.self)
                 if var b = block, b.ids.count < b.count {
@@ -152,6 +197,11 @@ public enum MatrixMarket {
                 }
             }
             pending.removeFirst(start)
+        }
+        // A last line without a newline: the banner, or the size line of a file without entries.
+        if offset >= file.size, header.sizeLine == nil, !pending.isEmpty {
+            if header.lines == 0, header.banner.isEmpty { header.banner = String(decoding: pending.prefix(200), as: UTF8.self).lowercased() }
+            if pending.first != UInt8(ascii: "%") { header.sizeLine = pending }
         }
         return header
     }

@@ -298,8 +298,8 @@ func _transpose(_ source: _CompressedView, into target: _CompressedView, workers
 }
 
 /// Merges the duplicate cells of a CSR whose rows are sorted with duplicates adjacent in input
-/// order, by `policy`, compacting in place. Returns how many entries were merged away. The
-/// merged cell keeps the latest timestamp, as `InteractionMatrix` does.
+/// order, by `policy` (`DuplicatePolicy.merge`, the rule `InteractionMatrix` applies too),
+/// compacting in place. Returns how many entries were merged away.
 func _mergeDuplicates(_ m: _CompressedView, policy: DuplicatePolicy, userIDs: IDMap, itemIDs: IDMap) throws -> Int {
     let (Ap, Ai, Ax, At) = (m.offsets, m.inner, m.values, m.times)
     // Most inputs have none: look first (rows split over two threads), compact only if needed.
@@ -327,15 +327,12 @@ func _mergeDuplicates(_ m: _CompressedView, policy: DuplicatePolicy, userIDs: ID
             let j = Ai[p]
             if write > rowBegin, Ai[write - 1] == j {
                 let d = write - 1
-                switch policy {
-                case .error:
+                if policy == .error {
                     throw ALSError.duplicateEntry(user: userIDs.externalID(u), item: itemIDs.externalID(Int(j)),
-                                                  line: Int(m.lines![p]))
-                case .sum: Ax[d] += Ax[p]
-                case .last: Ax[d] = Ax[p]
-                case .max: Ax[d] = max(Ax[d], Ax[p])
+                                                  line: Int(m.lines?[p] ?? 0))
                 }
-                if let At { At[d] = max(At[d], At[p]) }
+                policy.merge(&Ax[d], Ax[p])
+                if let At { DuplicatePolicy.mergeTimestamp(&At[d], At[p]) }
                 continue
             }
             Ai[write] = j

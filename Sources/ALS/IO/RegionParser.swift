@@ -4,8 +4,8 @@ import Glibc
 enum _RegionStop: Sendable {
     /// A malformed line with `skipInvalid` off. Its line number is local to the region.
     case invalid(InvalidLine)
-    /// An id column needs another collection mode (an id that is not an integer, or an integer
-    /// outside `0 ..< 2³²`); the whole file is parsed again with `mode`.
+    /// An id column needs another collection mode (an integer outside `0 ..< 2³²`); the whole
+    /// file is parsed again with `mode`.
     case restart(user: Bool, mode: _IDMode)
 }
 
@@ -130,7 +130,7 @@ struct _RegionParser {
                               _ d: UnsafeBufferPointer<UInt8>, _ roles: UnsafeBufferPointer<_FieldRole>) throws {
         var capacity = 1 << 22
         guard var buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
-            fatalError("out of memory allocating a read buffer")
+            throw ALSError.io(path: file.path, reason: "out of memory allocating a \(capacity >> 20) MiB read buffer")
         }
         defer { Glibc.free(buffer) }
         var carry = 0
@@ -169,7 +169,9 @@ struct _RegionParser {
             if carry == capacity {
                 // One line longer than the buffer: grow it.
                 capacity *= 2
-                guard let grown = realloc(buffer, capacity) else { fatalError("out of memory growing a read buffer") }
+                guard let grown = realloc(buffer, capacity) else {
+                    throw ALSError.io(path: file.path, reason: "out of memory growing the read buffer to \(capacity >> 20) MiB for one line")
+                }
                 buffer = grown.assumingMemoryBound(to: UInt8.self)
             }
         }
@@ -263,7 +265,8 @@ struct _RegionParser {
             return true
         }
         if (user ? layout.userKind : layout.itemKind) == .auto {
-            stop = .restart(user: user, mode: .text)
+            // The column's first id was an integer (see `_FormatDetection.layout`).
+            issue = _LineIssue(reason: .textAfterIntegerIDs, detail: role.label, field: (p, q))
             return false
         }
         // An integer column: all digits means too large, anything else is not a number.
@@ -323,7 +326,7 @@ struct _RegionParser {
             value = x
         }
         if value < 0, !allowNegative {
-            issue = _LineIssue(reason: .negativeValue, detail: "negative value (pass --allow-negative to accept it)", field: (p, next))
+            issue = _LineIssue(reason: .negativeValue, detail: "negative value (pass `allowNegative: true` to accept it)", field: (p, next))
             return false
         }
         return true

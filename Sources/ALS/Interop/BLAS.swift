@@ -48,12 +48,12 @@ internal enum _BLAS {
         var wq = 0.0
         var iwq: Int32 = 0
         dsyevd_(&jobz, &uplo, &nn, a, &lda, w, &wq, &lwork, &iwq, &liwork, &info)
-        try _check(info, "dsyevd_ (workspace query)")
+        try _checkLAPACK(info, "dsyevd_ (workspace query)")
         lwork = Int32(wq)
         liwork = iwq
         var work = [Double](repeating: 0, count: Int(lwork))
         var iwork = [Int32](repeating: 0, count: Int(liwork))
         dsyevd_(&jobz, &uplo, &nn, a, &lda, w, &work, &lwork, &iwork, &liwork, &info)
-        try _check(info, "dsyevd_")
+        try _checkLAPACK(info, "dsyevd_")
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 internal import CSuiteSparse
 
 /// The few CHOLMOD calls SwiftALS makes: Matrix Market read and write. Only this file (and
@@ -38,7 +39,12 @@ internal enum _CHOLMOD {
     /// CHOLMOD's status when it refuses the file (the caller locates the problem).
     static func readTriplets(path: String) throws -> (Triplets?, status: Int32) {
         let common = Common()
-        guard let f = _als_cholmod_fopen(path, "r") else { throw ALSError.io(path: path, reason: _errnoText()) }
+        let (fd, _) = try _openForReading(path)
+        guard let f = _als_cholmod_fdopen(fd, "r") else {
+            let reason = _errnoText()
+            close(fd)
+            throw ALSError.io(path: path, reason: "cannot open (\(reason))")
+        }
         let t = cholmod_l_read_triplet(f, common.pointer)
         _ = _als_cholmod_fclose(f)
         guard let t else { return (nil, common.status) }
@@ -60,9 +66,10 @@ internal enum _CHOLMOD {
             symmetric: m.stype != 0), CHOLMOD_OK)
     }
 
-    /// Writes a CSC matrix (`rows × columns`, sorted columns) with `cholmod_l_write_sparse`,
-    /// copying the lines of the file `commentsPath` into the header as `%` comments.
-    static func writeSparse(path: String, rows: Int, columns: Int, columnOffsets: [Int64], rowIndices: [Int32],
+    /// Writes a CSC matrix (`rows × columns`, sorted columns) with `cholmod_l_write_sparse` into
+    /// `file` (committed by the caller), copying the lines of the file `commentsPath` into the
+    /// header as `%` comments.
+    static func writeSparse(to file: _AtomicFile, rows: Int, columns: Int, columnOffsets: [Int64], rowIndices: [Int32],
                             values: [Float], commentsPath: String?) throws {
         let common = Common()
         let nnz = rowIndices.count
@@ -81,12 +88,17 @@ internal enum _CHOLMOD {
             i[k] = Int(rowIndices[k])
             x[k] = Double(values[k])
         }
-        guard let f = _als_cholmod_fopen(path, "w") else { throw ALSError.io(path: path, reason: _errnoText()) }
+        let fd = try file.duplicateDescriptor()
+        guard let f = _als_cholmod_fdopen(fd, "w") else {
+            let reason = _errnoText()
+            close(fd)
+            throw ALSError.io(path: file.temporary, reason: "cannot open (\(reason))")
+        }
         let written = cholmod_l_write_sparse(f, a, nil, commentsPath, common.pointer)
         let closed = _als_cholmod_fclose(f)
         guard written >= 0 else {
             throw ALSError.kernelFailure(function: "cholmod_l_write_sparse", status: common.status)
         }
-        guard closed == 0 else { throw ALSError.io(path: path, reason: _errnoText()) }
+        guard closed == 0 else { throw ALSError.io(path: file.temporary, reason: "cannot write (\(_errnoText()))") }
     }
 }

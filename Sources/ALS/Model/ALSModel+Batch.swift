@@ -38,12 +38,12 @@ extension ALSModel {
         }
         var results = [[Scored]](repeating: [], count: users.count)
         guard !users.isEmpty, filter.k > 0 else { return results }
-        let workers = threads > 0 ? threads : _onlineCores()
+        let workers = _resolvedThreads(threads)
         try results.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             if filter.allowed != nil {
                 // An allow-list is scored directly, one dot product per allowed item.
-                try _parallelBlocks(count: users.count, block: 64, workers: workers) { range, _ in
+                try _parallelFor(count: users.count, threads: workers, chunk: 64) { range, _ in
                     for j in range { out[j] = try _recommend(user: users[j], filter: filter, seen: seen(users[j])) }
                 }
                 return
@@ -56,7 +56,7 @@ extension ALSModel {
             let byNorm = !hasBiases && globalMean == 0 ? _cache.itemsByNorm(of: self) : nil
             let userNorms = byNorm == nil ? [] : _cache.norms(.user, of: self).norms
             try _SingleThreadedBLAS.shared.run {
-                try _parallelBlocks(count: users.count, block: rows, workers: workers) { range, worker in
+                try _parallelFor(count: users.count, threads: workers, chunk: rows) { range, worker in
                     let s = scratch[worker]
                     let block = Array(users[range])
                     if let byNorm {
@@ -197,39 +197,4 @@ internal final class _BatchScratch: @unchecked Sendable {
         _BLAS.gemmNT(m: m, n: items.count, k: k, alpha: 1, a: block.baseAddress!, lda: k,
                      b: Y + items.lowerBound * k, ldb: k, beta: 0, c: scores.baseAddress!, ldc: columns)
     }
-}
-
-/// Runs `body(range, worker)` over `0 ..< count` in blocks of `block`, handed out through an
-/// atomic cursor to `workers` workers of `DispatchQueue.concurrentPerform`; `worker` indexes the
-/// caller's per-worker scratch. The first error stops the remaining blocks and is rethrown.
-internal func _parallelBlocks(count: Int, block: Int, workers: Int,
-                              _ body: (Range<Int>, Int) throws -> Void) throws {
-    let blocks = (count + block - 1) / block
-    let workers = Swift.max(1, Swift.min(workers, blocks))
-    let cursor = Atomic<Int>(0)
-    let failure = _Locked<(any Error)?>(nil)
-    try withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let body = body  // lives for this call; each block touches its own rows
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while failure.withLock({ $0 == nil }) {
-                let b = cursor.wrappingAdd(1, ordering: .relaxed).oldValue
-                if b >= blocks { return }
-                do {
-                    try body(b * block ..< Swift.min(count, (b + 1) * block), worker)
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                }
-            }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
-    }
-}
-
-/// The number of online cores (the default worker count).
-internal func _onlineCores() -> Int {
-    #if canImport(Glibc)
-    return Swift.max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    #else
-    return 1
-    #endif
 }

@@ -7,8 +7,9 @@ extension ALSModel {
     /// Writes the model in SwiftALS's binary format (see `_ModelFile` for the layout): header,
     /// factors, biases, id maps, configuration and loss history, with an XXH64 checksum.
     ///
-    /// The file is written under a temporary name beside `url`, synced, then renamed over `url`,
-    /// so a reader (or a model mapped from the old file) never sees a half-written file.
+    /// The file is written atomically (`_AtomicFile`: a temporary name beside `url`, synced, then
+    /// renamed over `url`), so a reader, a model mapped from the old file, or a later load after a
+    /// killed save sees the old file or the new one, never half of one.
     /// - Throws: `ALSError.io` when the file cannot be written.
     public func save(to url: URL) throws {
         let path = url.path
@@ -31,34 +32,22 @@ extension ALSModel {
         header.globalMean = globalMean
         header.sections = sections
 
-        let temporary = path + ".tmp-\(getpid())"
-        let writer = try _ChecksummingWriter(path: temporary)
-        do {
-            let headerBytes = header.encoded()
-            try headerBytes.withUnsafeBytes { try writer.write($0) }
-            func section(_ s: _ModelFile.Section, _ bytes: UnsafeRawBufferPointer) throws {
-                try writer.pad(to: sections[s.rawValue].offset)
-                try writer.write(bytes)
-            }
-            try _userFactors.withUnsafeBufferPointer { try section(.userFactors, UnsafeRawBufferPointer($0)) }
-            try _itemFactors.withUnsafeBufferPointer { try section(.itemFactors, UnsafeRawBufferPointer($0)) }
-            try userBiases.withUnsafeBytes { try section(.userBiases, $0) }
-            try itemBiases.withUnsafeBytes { try section(.itemBiases, $0) }
-            try userIDBytes.withUnsafeBytes { try section(.userIDs, $0) }
-            try itemIDBytes.withUnsafeBytes { try section(.itemIDs, $0) }
-            try config.withUnsafeBytes { try section(.configuration, $0) }
-            try lossHistory.withUnsafeBytes { try section(.lossHistory, $0) }
-            try writer.finish(checksumAt: _ModelFile.checksumOffset)
-        } catch {
-            writer.abandon()
-            unlink(temporary)
-            throw error
+        let writer = _ChecksummingWriter(try _AtomicFile(path: path))
+        let headerBytes = header.encoded()
+        try headerBytes.withUnsafeBytes { try writer.write($0) }
+        func section(_ s: _ModelFile.Section, _ bytes: UnsafeRawBufferPointer) throws {
+            try writer.pad(to: sections[s.rawValue].offset)
+            try writer.write(bytes)
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = _MappedFile.errnoText()
-            unlink(temporary)
-            throw ALSError.io(path: path, reason: "cannot rename the written file into place (\(reason))")
-        }
+        try _userFactors.withUnsafeBufferPointer { try section(.userFactors, UnsafeRawBufferPointer($0)) }
+        try _itemFactors.withUnsafeBufferPointer { try section(.itemFactors, UnsafeRawBufferPointer($0)) }
+        try userBiases.withUnsafeBytes { try section(.userBiases, $0) }
+        try itemBiases.withUnsafeBytes { try section(.itemBiases, $0) }
+        try userIDBytes.withUnsafeBytes { try section(.userIDs, $0) }
+        try itemIDBytes.withUnsafeBytes { try section(.itemIDs, $0) }
+        try config.withUnsafeBytes { try section(.configuration, $0) }
+        try lossHistory.withUnsafeBytes { try section(.lossHistory, $0) }
+        try writer.finish(checksumAt: _ModelFile.checksumOffset)
     }
 
     /// Loads a model written by `save(to:)`. The factor matrices are not copied: they stay in
@@ -131,33 +120,21 @@ extension ALSModel {
     }
 }
 
-/// Sequential writes to a new file with XXH64 over everything from `_ModelFile.checksummedFrom`
-/// on, buffered so that small sections do not cost a system call each.
+/// Sequential writes to an atomic file with XXH64 over everything from
+/// `_ModelFile.checksummedFrom` on. The file is moved into place by `finish` only; a writer
+/// dropped before it (an error, say) removes its temporary file.
 private final class _ChecksummingWriter {
-    private let fd: Int32
-    private let path: String
+    private let file: _AtomicFile
     private var hasher = _XXH64()
     private var position = 0
-    private var buffer: [UInt8] = []
-    private static let bufferSize = 1 << 20
 
-    init(path: String) throws {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        self.path = path
-        guard fd >= 0 else { throw ALSError.io(path: path, reason: "cannot create (\(_MappedFile.errnoText()))") }
-        buffer.reserveCapacity(Self.bufferSize)
-    }
+    init(_ file: _AtomicFile) { self.file = file }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         let skip = max(0, min(bytes.count, _ModelFile.checksummedFrom - position))
         hasher.update(UnsafeRawBufferPointer(rebasing: bytes[skip...]))
         position += bytes.count
-        if buffer.count + bytes.count <= Self.bufferSize {
-            buffer.append(contentsOf: bytes)
-            return
-        }
-        try flush()
-        try Self.writeAll(fd, bytes, path: path)
+        try file.write(bytes)
     }
 
     /// Zero bytes up to file offset `offset`.
@@ -168,33 +145,10 @@ private final class _ChecksummingWriter {
         }
     }
 
-    /// Flushes, stores the checksum at `offset`, syncs and closes.
+    /// Stores the checksum at `offset` and commits the file.
     func finish(checksumAt offset: Int) throws {
-        try flush()
         var digest = hasher.digest()
-        let written = withUnsafeBytes(of: &digest) { pwrite(fd, $0.baseAddress, 8, off_t(offset)) }
-        guard written == 8, fsync(fd) == 0 else {
-            throw ALSError.io(path: path, reason: "cannot write (\(_MappedFile.errnoText()))")
-        }
-        close(fd)
-    }
-
-    func abandon() { close(fd) }
-
-    private func flush() throws {
-        try buffer.withUnsafeBytes { try Self.writeAll(fd, $0, path: path) }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ALSError.io(path: path, reason: "cannot write (\(_MappedFile.errnoText()))")
-            }
-            done += n
-        }
+        try withUnsafeBytes(of: &digest) { try file.write($0, at: offset) }
+        try file.commit()
     }
 }

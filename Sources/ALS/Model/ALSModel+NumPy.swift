@@ -155,10 +155,8 @@ extension ALSModel {
     }
 
     private static func _write(_ bytes: [UInt8], to url: URL) throws {
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw ALSError.io(path: url.path, reason: "cannot write (\(error.localizedDescription))")
-        }
+        let file = try _AtomicFile(path: url.path)
+        try bytes.withUnsafeBytes { try file.write($0) }
+        try file.commit()
     }
 }

@@ -117,10 +117,21 @@ extension ALSModel {
         }
     }
 
+    /// Throws unless dense index `i` of `m` names the model's item `i` and row `u` the model's
+    /// user `u`: the item maps must hold the same ids in the same order (integer and text ids
+    /// match by their text), and one user map must be the start of the other (users added to
+    /// the model after `m` was made have no row, rows past the model's users are never read).
+    /// Equal counts are not enough: the same file loaded with other id options numbers its
+    /// items otherwise, and the wrong items would be left out.
     internal func _checkSeenMatrix(_ m: InteractionMatrix) throws {
         guard m.items == items else {
             throw ALSError.shapeMismatch(
-                "the interaction matrix has \(m.items) items, the model \(items); pass the matrix the model was trained on")
+                "the interaction matrix has \(m.items) items, the model \(items); pass the matrix the model was trained on, or model.reindexed(matrix)")
+        }
+        guard itemIDs.isPrefix(of: m.itemIDs),
+              userIDs.isPrefix(of: m.userIDs) || m.userIDs.isPrefix(of: userIDs) else {
+            throw ALSError.shapeMismatch(
+                "the interaction matrix numbers its \(m.itemIDs.isPrefix(of: itemIDs) ? "users" : "items") otherwise than the model (another file, or the same file loaded with other id options); pass model.reindexed(matrix), which matches the ids")
         }
     }
 

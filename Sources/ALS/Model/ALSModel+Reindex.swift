@@ -38,6 +38,23 @@ extension ALSModel {
                                      userIDs: userIDs, itemIDs: itemIDs)
     }
 
+    /// How many of `data`'s user ids and item ids this model knows.
+    public func knownIDs(in data: InteractionMatrix) -> (users: Int, items: Int) {
+        (Self._indexMap(from: data.userIDs, to: userIDs).count { $0 >= 0 },
+         Self._indexMap(from: data.itemIDs, to: itemIDs).count { $0 >= 0 })
+    }
+
+    /// Throws `ALSError.mostlyUnknownIDs` (naming `file`, the side and the counts) when the model
+    /// knows fewer than `minimumFraction` of `data`'s user ids or of its item ids: a file of
+    /// another data set, whose interactions `reindexed(_:)` would almost all drop without a word.
+    public func checkKnownIDs(in data: InteractionMatrix, file: String, minimumFraction: Double = 0.5) throws {
+        let known = knownIDs(in: data)
+        for (kind, k, total) in [("user", known.users, data.users), ("item", known.items, data.items)]
+        where total > 0 && Double(k) < minimumFraction * Double(total) {
+            throw ALSError.mostlyUnknownIDs(file: file, kind: kind, known: k, total: total)
+        }
+    }
+
     /// For every index of `source`, the index of the same id in `target`, or −1.
     private static func _indexMap(from source: IDMap, to target: IDMap) -> [Int32] {
         switch source.storage {

@@ -14,18 +14,15 @@ internal final class _MappedFile: @unchecked Sendable {
     let length: Int
     let path: String
 
-    /// Maps `path`. Throws `ALSError.io` when it cannot be opened or mapped and
-    /// `ALSError.corruptFile` when it is empty (an empty file cannot be mapped).
+    /// Maps `path` (opened with `_openForReading`, so only a regular file). Throws `ALSError.io`
+    /// when it cannot be opened or mapped, `ALSError.notARegularFile` for a FIFO, directory or
+    /// device, and `ALSError.corruptFile` when it is empty (an empty file cannot be mapped).
     init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ALSError.io(path: path, reason: "cannot open (\(Self.errnoText()))") }
+        let (fd, length) = try _openForReading(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ALSError.io(path: path, reason: "cannot stat (\(Self.errnoText()))") }
-        let length = Int(info.st_size)
         guard length > 0 else { throw ALSError.corruptFile(path: path, reason: "truncated: the file is empty") }
         guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw ALSError.io(path: path, reason: "cannot map (\(Self.errnoText()))")
+            throw ALSError.io(path: path, reason: "cannot map (\(_errnoText()))")
         }
         self.base = UnsafeRawPointer(p)
         self.length = length
@@ -47,6 +44,4 @@ internal final class _MappedFile: @unchecked Sendable {
         guard end > start else { return }
         _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
     }
-
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }

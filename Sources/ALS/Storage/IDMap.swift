@@ -42,8 +42,21 @@ public struct IDMap: Sendable, Equatable {
 
     /// The identity map `0 ..< count` (ids equal to indices), used for generated data.
     public static func identity(count: Int) -> IDMap {
-        // Cannot throw: 0..<count has no duplicates.
-        try! IDMap(integers: (0 ..< Int64(count)).map { $0 })
+        IDMap(unique: .integers((0 ..< Int64(count)).map { $0 }))
+    }
+
+    /// A map over ids that are unique by construction (a range, a prefix of another map): the
+    /// index is built without the duplicate check, so nothing can throw.
+    init(unique storage: Storage) {
+        self.storage = storage
+        switch storage {
+        case .integers(let ids):
+            _integerIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int32($0)) })
+            _stringIndex = [:]
+        case .strings(let ids):
+            _integerIndex = [:]
+            _stringIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, Int32($0)) })
+        }
     }
 
     /// Number of ids.

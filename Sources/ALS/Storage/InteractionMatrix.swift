@@ -11,6 +11,26 @@ public enum DuplicatePolicy: String, Sendable, CaseIterable, Codable {
     case error
 }
 
+extension DuplicatePolicy {
+    /// The one merge rule for a repeated (user, item) cell, used by `InteractionMatrix` and by
+    /// the loader: the kept cell's `value` and `timestamp` after `next` (the later copy in input
+    /// order) merges into it. The value is merged by the policy; the timestamp is the latest of
+    /// the two. Under `.error` the caller throws before merging, and `value` stays as it was.
+    @inline(__always)
+    func merge(_ value: inout Float, _ next: Float) {
+        switch self {
+        case .sum: value += next
+        case .last: value = next
+        case .max: value = Swift.max(value, next)
+        case .error: break
+        }
+    }
+
+    /// The merged cell's timestamp: the latest of the copies.
+    @inline(__always)
+    static func mergeTimestamp(_ time: inout Int64, _ next: Int64) { time = Swift.max(time, next) }
+}
+
 /// Coordinate triplets with dense indices: the input of `InteractionMatrix.init`.
 public struct Triplets: Sendable {
     public var users: [Int32]
@@ -138,18 +158,15 @@ public struct InteractionMatrix: Sendable {
                 if write > rowStart, Ci[write - 1] == item {
                     merged += 1
                     let d = write - 1
-                    switch duplicates {
-                    case .error:
+                    if duplicates == .error {
                         let line = t.lines.map { Int($0[p]) } ?? (p + 1)
                         throw ALSError.duplicateEntry(
                             user: (userIDs ?? .identity(count: users)).externalID(u),
                             item: (itemIDs ?? .identity(count: items)).externalID(Int(item)), line: line)
-                    case .sum: Cx[d] += t.values[p]
-                    case .last: Cx[d] = t.values[p]
-                    case .max: Cx[d] = Swift.max(Cx[d], t.values[p])
                     }
+                    duplicates.merge(&Cx[d], t.values[p])
                     // The merged cell keeps the latest timestamp and the last weight.
-                    if let ts = t.timestamps { Ct![d] = Swift.max(Ct![d], ts[p]) }
+                    if let ts = t.timestamps { DuplicatePolicy.mergeTimestamp(&Ct![d], ts[p]) }
                     if let w = t.weights { Cw![d] = w[p] }
                     continue
                 }

@@ -8,11 +8,10 @@ extension SyntheticData {
     @discardableResult
     public func writeCSV(to path: String) throws -> Int {
         let g = generate()
-        let fd = try _createFile(path)
-        defer { close(fd) }
+        let file = try _AtomicFile(path: path)
         let header = timestamps ? "user,item,rating,timestamp\n" : "user,item,rating\n"
         var written = 0
-        try Array(header.utf8).withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, $0.count, path: path) }
+        try file.write(header)
         written += header.utf8.count
 
         // Format blocks of users on every core, then write them in order.
@@ -43,11 +42,12 @@ extension SyntheticData {
                 slices[t] = out
             }
             for s in slices.values where !s.isEmpty {
-                try s.withUnsafeBytes { try _writeAll(fd, $0.baseAddress!, $0.count, path: path) }
+                try s.withUnsafeBytes { try file.write($0) }
                 written += s.count
             }
             user = min(users, first + threads * blockUsers)
         }
+        try file.commit()
         return written
     }
 

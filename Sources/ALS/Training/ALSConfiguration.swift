@@ -119,27 +119,27 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
         guard factors >= 1, factors <= 4096 else { throw bad("factors", "must be in 1...4096 (got \(factors)); \(Self.defaultFactors) is the default") }
         guard regularization >= 0, regularization.isFinite else { throw bad("regularization", "must be ≥ 0 and finite (got \(regularization))") }
         guard iterations >= 1 else { throw bad("iterations", "must be ≥ 1 (got \(iterations)): with no iteration the model is its random initialisation") }
-        guard cgSteps >= 1 else { throw bad("cg-steps", "must be ≥ 1 (got \(cgSteps))") }
+        guard cgSteps >= 1 else { throw bad("cgSteps", "must be ≥ 1 (got \(cgSteps))") }
         guard alpha >= 0, alpha.isFinite else { throw bad("alpha", "must be ≥ 0 and finite (got \(alpha))") }
-        guard confidenceEpsilon > 0 else { throw bad("confidence-epsilon", "must be > 0 (got \(confidenceEpsilon))") }
+        guard confidenceEpsilon > 0 else { throw bad("confidenceEpsilon", "must be > 0 (got \(confidenceEpsilon))") }
         if mode == .implicit, confidence == .scaled, alpha == 0 {
             throw bad("alpha", "scaled confidence c = α·r with α = 0 gives every observed cell weight 0, so the model learns nothing (all-zero factors); use α > 0, e.g. 10")
         }
-        if let b = biasRegularization, !(b >= 0) { throw bad("bias-regularization", "must be ≥ 0 (got \(b))") }
+        if let b = biasRegularization, !(b >= 0) { throw bad("biasRegularization", "must be ≥ 0 (got \(b))") }
         if biases || globalMean, mode != .explicit {
-            throw bad("biases", "biases and the global mean are for explicit mode only")
+            throw bad("biases", "biases and the global mean are for `mode: .explicit` only")
         }
         guard threads >= 0 else { throw bad("threads", "must be ≥ 0 (0 = all cores; got \(threads))") }
-        guard missingWeightExponent.isFinite else { throw bad("missing-weight-exponent", "must be finite") }
-        if let t = missingWeightTotal, !(t > 0) { throw bad("missing-weight-total", "must be > 0 (got \(t))") }
-        guard regularizationExponent >= 0 else { throw bad("regularization-exponent", "must be ≥ 0 (got \(regularizationExponent))") }
-        guard regularizationAlpha0 >= 0 else { throw bad("regularization-alpha0", "must be ≥ 0 (got \(regularizationAlpha0))") }
-        if let s = initScale, !(s > 0) { throw bad("init-scale", "must be > 0 (got \(s))") }
+        guard missingWeightExponent.isFinite else { throw bad("missingWeightExponent", "must be finite") }
+        if let t = missingWeightTotal, !(t > 0) { throw bad("missingWeightTotal", "must be > 0 (got \(t))") }
+        guard regularizationExponent >= 0 else { throw bad("regularizationExponent", "must be ≥ 0 (got \(regularizationExponent))") }
+        guard regularizationAlpha0 >= 0 else { throw bad("regularizationAlpha0", "must be ≥ 0 (got \(regularizationAlpha0))") }
+        if let s = initScale, !(s > 0) { throw bad("initScale", "must be > 0 (got \(s))") }
         if case let .linear(w0, wk) = walsWeighting, !(w0 >= 0 && wk >= 0 && w0 + wk > 0) {
-            throw bad("wals weights", "w0 and wk must be ≥ 0 and not both 0")
+            throw bad("walsWeighting", "w0 and wk must be ≥ 0 and not both 0")
         }
         if case let .exponential(w0, e) = walsWeighting, !(w0 >= 0 && e.isFinite) {
-            throw bad("wals weights", "w0 must be ≥ 0 and e finite")
+            throw bad("walsWeighting", "w0 must be ≥ 0 and e finite")
         }
     }
 }

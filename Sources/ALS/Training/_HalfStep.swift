@@ -83,7 +83,8 @@ internal struct _HalfStep {
                                     status = als_solve_cg_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
                                                               fixed, Int64(dims), Int32(cgSteps), x, s.kernel)
                                 }
-                                try _check(status.rawValue, "als_solve_row", side: side, row: row)
+                                try _check(status.rawValue, solver == .cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row",
+                                           side: side, row: row)
                             }
                         }
                     }

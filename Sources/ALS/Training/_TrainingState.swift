@@ -48,7 +48,7 @@ internal struct _TrainingState {
         if config.mode == .implicit {
             for v in data.byUser.values where !(v >= 0) || !v.isFinite {
                 throw ALSError.invalidConfiguration(
-                    parameter: "mode", reason: "implicit feedback needs values ≥ 0 (found \(v)); use --mode explicit for signed ratings")
+                    parameter: "mode", reason: "implicit feedback needs values ≥ 0 (found \(v)); use `mode: .explicit` for signed ratings")
             }
         }
         var r = [Float](repeating: config.regularization, count: dims)
