@@ -12,9 +12,11 @@ enum CommandLineText {
         for name in ["mode", "factors", "regularization", "iterations", "cgSteps", "alpha", "confidence",
                      "confidenceEpsilon", "biasRegularization", "walsWeighting", "missingWeightExponent",
                      "missingWeightTotal", "regularizationExponent", "regularizationAlpha0", "threads", "seed",
-                     "format", "delimiter", "duplicates", "header", "userIDs", "itemIDs", "k"] {
+                     "delimiter", "duplicates", "header", "userIDs", "itemIDs", "k"] {
             table[name] = (nil, true)
         }
+        // The library's input `format` is --input-format: --format chooses the output.
+        table["format"] = ("--input-format", true)
         for name in ["skipInvalid", "allowNegative", "biases", "globalMean"] { table[name] = (nil, false) }
         // The library's share of known ids; the command line has only the override.
         table["minimumFraction"] = ("--allow-unknown", false)

@@ -1,3 +1,4 @@
+import ALS
 import ArgumentParser
 import Foundation
 

@@ -14,11 +14,14 @@ struct TrainCommand: ParsableCommand {
             non-zeros, the seconds taken and the output path. --report FILE writes that object to \
             FILE.
 
+            Without hyperparameter flags, every value is the library's recommended one for the \
+            mode; --config starts from a configuration written by 'als tune --save-best', and \
+            flags given as well override it.
+
             Examples:
-              als train ratings.tsv --mode explicit --biases --factors 32 \\
-                --regularization 5 --output m.als
-              als train plays.csv --mode implicit --alpha 10 --regularization 50 \\
-                --solver cg --output m.als
+              als train ratings.tsv --mode explicit --output m.als
+              als train plays.csv --alpha 10 --regularization 2 --solver cg --output m.als
+              als train train.tsv --config best.json --output m.als
             """)
 
     @Argument(help: "The interactions file (u.data, ratings.csv, ratings.dat, TSV/CSV, adjacency list, .mtx or a cache).")

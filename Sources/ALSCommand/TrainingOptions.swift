@@ -93,8 +93,9 @@ struct TrainingOptions: ParsableArguments {
 
     func validate() throws {
         do {
-            let c = try configuration()
-            try checkRelevance(c)
+            // A useless flag is named before any range check of the values.
+            try checkRelevance(try configuration(validating: false))
+            _ = try configuration()
         } catch let error as ALSError {
             throw ValidationError(CommandLineText.rewrite(error.description))
         }
@@ -128,7 +129,7 @@ struct TrainingOptions: ParsableArguments {
 
     /// The library configuration these flags stand for: `--config` (or the mode's recommended
     /// configuration) with every given flag applied.
-    func configuration() throws -> ALSConfiguration {
+    func configuration(validating: Bool = true) throws -> ALSConfiguration {
         var c: ALSConfiguration
         if let config {
             c = try Self.readConfiguration(config)
@@ -178,7 +179,7 @@ struct TrainingOptions: ParsableArguments {
         if let threads { c.threads = threads }
         if let seed { c.seed = seed }
         if let earlyStop { c.earlyStopTolerance = earlyStop }
-        try c.validate()
+        if validating { try c.validate() }
         return c
     }
 

@@ -109,13 +109,17 @@ struct TuneCommand: ParsableCommand {
     /// Runs the search, the refit and the test scoring; returns what goes to standard output.
     func report() throws -> String {
         try checkOutputPaths(saveBest, saveModel)
-        let data: DataSplit
-        if let test {
-            data = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
+        // The search and the refit see TRAIN alone, with id maps of its own: TEST's ids must not
+        // enter the item universe the trials rank, nor their factor initialisation. (A LightGCN
+        // .txt pair is read together, as its reader needs.)
+        let trainOnly: InteractionMatrix
+        if let test, train.hasSuffix(".txt"), test.hasSuffix(".txt") {
+            trainOnly = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold).train
         } else {
             let m = try SplitFiles.load([train])[0]
-            data = DataSplit(train: try scoring.binarizeThreshold.map { try m.signed(threshold: $0) } ?? m, test: m)
+            trainOnly = try scoring.binarizeThreshold.map { try m.signed(threshold: $0) } ?? m
         }
+        let data = DataSplit(train: trainOnly, test: trainOnly)
         let mode = training.resolvedMode
         let metric = validation.metric(for: mode)
         let grid = try parsedGrid()
@@ -146,8 +150,10 @@ struct TuneCommand: ParsableCommand {
                 try model.save(to: URL(fileURLWithPath: saveModel))
                 summary.append("wrote \(saveModel)")
             }
-            if test != nil {
-                let figures = try self.testFigures(model, data, metric: metric, clamp: try scoring.bounds())
+            if let test {
+                // TEST is read only now, after the choice, and re-indexed over the model's ids.
+                let joint = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
+                let figures = try self.testFigures(model, try model.aligned(joint).split, metric: metric, clamp: try scoring.bounds())
                 testFigures = figures.values
                 summary.append("the test file was read only to score this refitted configuration; it did not influence the choice")
                 summary.append("test: " + figures.text)

@@ -1,4 +1,4 @@
-import ALS
+@testable import ALS
 import ArgumentParser
 import Foundation
 import Testing
@@ -67,7 +67,7 @@ struct FoldInCommandTests {
 
     @Test("a new user id is one past the largest integer id")
     func newIntegerID() throws {
-        let config = ALSConfiguration(mode: .implicit)
+        let config = ALSConfiguration.plain(mode: .implicit)
         let model = try ALSModel(factors: 1, userFactors: [1, 2], itemFactors: [1], userIDs: try IDMap(integers: [7, 41]),
                                  itemIDs: try IDMap(integers: [3]), configuration: config)
         #expect(FoldInCommand.newUserID(model) == "42")

@@ -1,4 +1,4 @@
-import ALS
+@testable import ALS
 import ArgumentParser
 import Foundation
 import Testing
@@ -20,7 +20,7 @@ final class ServingCommandFixture {
     init(mode: ALSConfiguration.Mode = .implicit, configure: (inout ALSConfiguration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("als-serving-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var config = ALSConfiguration(mode: mode)
+        var config = ALSConfiguration.plain(mode: mode)
         config.factors = 2
         config.regularization = 0.5
         configure(&config)

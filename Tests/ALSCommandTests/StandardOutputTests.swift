@@ -1,4 +1,4 @@
-import ALS
+@testable import ALS
 import Foundation
 import Testing
 
@@ -14,7 +14,7 @@ struct StandardOutputTests {
             factors: k, userFactors: (0 ..< users * k).map { Float($0 % 7) / 7 },
             itemFactors: (0 ..< 20 * k).map { Float($0 % 5) / 5 },
             userIDs: try IDMap(integers: (0 ..< users).map(Int64.init)),
-            itemIDs: try IDMap(integers: (0 ..< 20).map(Int64.init)), configuration: ALSConfiguration(mode: .implicit))
+            itemIDs: try IDMap(integers: (0 ..< 20).map(Int64.init)), configuration: ALSConfiguration.plain(mode: .implicit))
         let path = s.path("big.als")
         try model.save(to: URL(fileURLWithPath: path))
         return path

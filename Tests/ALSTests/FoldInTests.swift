@@ -12,7 +12,7 @@ struct FoldInTests {
 
     static let modes: [(String, ALSConfiguration)] = {
         func make(_ mode: ALSConfiguration.Mode, _ edit: (inout ALSConfiguration) -> Void = { _ in }) -> ALSConfiguration {
-            var c = ALSConfiguration(mode: mode)
+            var c = ALSConfiguration.plain(mode: mode)
             c.factors = 4
             c.regularization = 2
             edit(&c)
@@ -50,7 +50,7 @@ struct FoldInTests {
 
     @Test("a folded-in new user is appended, gets recommendations, and the original model is unchanged")
     func appendNewUser() throws {
-        var config = ALSConfiguration(mode: .implicit)
+        var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = 4; config.regularization = 1; config.iterations = 5
         let data = try smallProblem(users: 30, items: 20, count: 200, seed: 13)
         let model = try ALSTrainer(config).fit(data)
@@ -65,7 +65,7 @@ struct FoldInTests {
 
     @Test("modes weighted by item counts demand them; unknown items are typed errors")
     func typedErrors() throws {
-        var config = ALSConfiguration(mode: .weighted)
+        var config = ALSConfiguration.plain(mode: .weighted)
         config.factors = 3; config.iterations = 2
         let data = try smallProblem()
         let model = try ALSTrainer(config).fit(data)

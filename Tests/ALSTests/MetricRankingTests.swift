@@ -205,7 +205,7 @@ struct MetricRankingTests {
         let modelUsers = try IDMap(integers: [10, 11]), modelItems = try IDMap(integers: [100, 101, 102])
         let model = try ALSModel(
             factors: 1, userFactors: [1, -1], itemFactors: [3, 2, 1], userIDs: modelUsers, itemIDs: modelItems,
-            configuration: ALSConfiguration(mode: .implicit))
+            configuration: ALSConfiguration.plain(mode: .implicit))
         let ids = (users: try IDMap(integers: [9, 10, 11]), items: try IDMap(integers: [99, 100, 101, 102]))
         func matrix(_ cells: [(Int32, Int32)]) throws -> InteractionMatrix {
             try InteractionMatrix(users: 3, items: 4, triplets: Triplets(
@@ -240,5 +240,5 @@ func randomModel(users: Int, items: Int, k: Int, _ train: InteractionMatrix, see
     return try ALSModel(
         factors: k, userFactors: (0 ..< users * k).map { _ in Float(rng.below(2001)) / 1000 - 1 },
         itemFactors: (0 ..< items * k).map { _ in Float(rng.below(2001)) / 1000 - 1 },
-        userIDs: train.userIDs, itemIDs: train.itemIDs, configuration: ALSConfiguration(mode: .implicit))
+        userIDs: train.userIDs, itemIDs: train.itemIDs, configuration: ALSConfiguration.plain(mode: .implicit))
 }

@@ -37,7 +37,7 @@ struct MetricRatingTests {
         let test = try InteractionMatrix(users: 2, items: 2, triplets: Triplets(users: [0, 1, 1], items: [0, 0, 1], values: [4, 4, 4]))
         let model = try ALSModel(
             factors: 1, userFactors: [1, 10], itemFactors: [0.5, 10], userBiases: [0.25, 7], itemBiases: [0.125, 7],
-            globalMean: 3, userIDs: train.userIDs, itemIDs: train.itemIDs, configuration: ALSConfiguration(mode: .explicit))
+            globalMean: 3, userIDs: train.userIDs, itemIDs: train.itemIDs, configuration: ALSConfiguration.plain(mode: .explicit))
         // (0,0) seen: model.score; (1,0): 3 + 0.125 = 3.125; (1,1): 3.
         let seen = model.score(user: 0, item: 0)
         let m = try evaluateRatings(model: model, train: train, test: test)
@@ -50,7 +50,7 @@ struct MetricRatingTests {
         // The model knows users 0, 1 and item 0; the split adds user 2 and item 1.
         let model = try ALSModel(
             factors: 1, userFactors: [2, -2], itemFactors: [1], userIDs: .identity(count: 2), itemIDs: .identity(count: 1),
-            configuration: ALSConfiguration(mode: .explicit))
+            configuration: ALSConfiguration.plain(mode: .explicit))
         let train = try InteractionMatrix(users: 3, items: 2, triplets: Triplets(users: [0, 1], items: [0, 0], values: [1, -1]))
         let test = try InteractionMatrix(users: 3, items: 2, triplets: Triplets(users: [0, 1, 2, 0], items: [0, 0, 0, 1], values: [1, -1, 1, -1]))
         // Predictions 2, −2, 0 (unknown user), 0 (unknown item): errors 1, 1, 1, 1.

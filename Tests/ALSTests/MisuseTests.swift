@@ -9,7 +9,7 @@ struct MisuseTests {
     static func model() throws -> ALSModel {
         try ALSModel(factors: 1, userFactors: [1], itemFactors: [4, 3, 2, 1],
                      userIDs: try IDMap(integers: [7]), itemIDs: try IDMap(integers: [10, 20, 30, 40]),
-                     configuration: ALSConfiguration(mode: .implicit))
+                     configuration: ALSConfiguration.plain(mode: .implicit))
     }
 
     @Test("seenFilterIDMapLeak: a seen matrix whose item map is not the model's is refused, not misread")
@@ -60,12 +60,12 @@ struct MisuseTests {
 
     @Test("every library message names parameters, never command-line flags")
     func libraryMessagesNameNoFlags() throws {
-        var config = ALSConfiguration(mode: .implicit)
+        var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = -5
         #expect(throws: ALSError.invalidConfiguration(parameter: "factors", reason: "must be in 1...4096 (got -5); pass `factors: 64` for a start")) {
             try config.validate()
         }
-        config = ALSConfiguration(mode: .implicit)
+        config = ALSConfiguration.plain(mode: .implicit)
         config.cgSteps = 0
         #expect(throws: ALSError.invalidConfiguration(parameter: "cgSteps", reason: "must be ≥ 1 (got 0)")) { try config.validate() }
         let negative = TemporaryFile("1,2,-3\n")

@@ -88,7 +88,7 @@ struct ModelFileRoundTripTests {
         let dir = try ScratchDirectory()
         let url = dir.file("e.als")
         let empty = try ALSModel(factors: 4, userFactors: [], itemFactors: [], userIDs: .identity(count: 0),
-                                 itemIDs: .identity(count: 0), configuration: ALSConfiguration(mode: .implicit))
+                                 itemIDs: .identity(count: 0), configuration: ALSConfiguration.plain(mode: .implicit))
         try empty.save(to: url)
         let back = try ALSModel.load(from: url)
         #expect(back.users == 0 && back.items == 0 && back.factors == 4)

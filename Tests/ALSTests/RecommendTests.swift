@@ -15,7 +15,7 @@ enum ServingFixture {
         let y = (0 ..< items * k).map { _ in draw() }
         let ub = biases ? (0 ..< users).map { _ in draw() } : []
         let ib = biases ? (0 ..< items).map { _ in draw() } : []
-        var config = ALSConfiguration(mode: biases ? .explicit : .implicit)
+        var config = ALSConfiguration.plain(mode: biases ? .explicit : .implicit)
         config.factors = k
         config.biases = biases
         let uid = stringIDs ? try IDMap(strings: (0 ..< users).map { "user-\($0 * 7 + 3)" }) : try IDMap(integers: (0 ..< users).map { Int64($0 * 10 + 1) })

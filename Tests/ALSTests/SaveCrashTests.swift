@@ -24,7 +24,7 @@ struct SaveCrashTests {
             itemFactors: (0 ..< items * k).map { Float(($0 * 3 + v) % 89) / 89 },
             userIDs: try IDMap(integers: (0 ..< Int64(users)).map { $0 * 2 + Int64(v) }),
             itemIDs: try IDMap(strings: (0 ..< items).map { "item-\(v)-\($0)" }),
-            configuration: ALSConfiguration(mode: .implicit), lossHistory: [Double(v)])
+            configuration: ALSConfiguration.plain(mode: .implicit), lossHistory: [Double(v)])
     }
 
     /// Version `v` of a cache: 20,000 interactions whose values tell the versions apart.

@@ -12,7 +12,7 @@ struct SyntheticDataStructureTests {
     }
 
     static func ndcg(_ split: DataSplit) throws -> (model: Double, popularity: Double, random: Double) {
-        var c = ALSConfiguration(mode: .implicit)
+        var c = ALSConfiguration.plain(mode: .implicit)
         c.factors = 16
         c.regularization = 5
         c.alpha = 2

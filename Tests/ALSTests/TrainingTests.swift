@@ -25,7 +25,7 @@ func maxRelativeError(_ a: [[Double]], _ b: [[Double]]) -> Double {
 /// Every mode the engine has, with small factor counts so the reference stays cheap.
 let modeConfigurations: [(String, ALSConfiguration)] = {
     func make(_ mode: ALSConfiguration.Mode, _ edit: (inout ALSConfiguration) -> Void = { _ in }) -> ALSConfiguration {
-        var c = ALSConfiguration(mode: mode)
+        var c = ALSConfiguration.plain(mode: mode)
         c.factors = 4
         c.regularization = 0.3
         c.initScale = 0.5
@@ -140,7 +140,7 @@ struct HalfStepTests {
     @Test("CG equals Cholesky on rows long enough to be gathered, for k with and without vector tails",
           arguments: [8, 20, 32])
     func cgEqualsCholeskyGathered(k: Int) throws {
-        var config = ALSConfiguration(mode: .implicit)
+        var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = k; config.regularization = 0.5; config.alpha = 2; config.initScale = 0.3
         // 60 × 40 with 1,500 draws: rows of 20–40 entries, past the kernel's gather threshold.
         let data = try smallProblem(users: 60, items: 40, count: 1500, seed: 17)
@@ -156,7 +156,7 @@ struct HalfStepTests {
 
     @Test("the left-looking Cholesky (k a multiple of 16) matches the reference", arguments: [16, 48])
     func choleskyMultipleOf16(k: Int) throws {
-        var config = ALSConfiguration(mode: .implicit)
+        var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = k; config.regularization = 0.5; config.alpha = 3; config.initScale = 0.3
         let data = try smallProblem(users: 40, items: 30, count: 600, seed: 23)
         var state = try _TrainingState(configuration: config, data: data)
@@ -168,7 +168,7 @@ struct HalfStepTests {
 
     @Test("per-entry weights supplied by the caller are used by weighted mode")
     func entryWeights() throws {
-        var config = ALSConfiguration(mode: .weighted)
+        var config = ALSConfiguration.plain(mode: .weighted)
         config.factors = 3
         config.regularization = 0.2
         let data = try smallProblem(weights: true)
@@ -192,7 +192,7 @@ struct ModeFormulaTests {
         for u in 0 ..< users { for q in sparse.byUser.range(of: u) { dense[u][Int(sparse.byUser.innerIndices[q])] = sparse.byUser.values[q] } }
         for u in 0 ..< users { for i in 0 ..< items { full.users.append(Int32(u)); full.items.append(Int32(i)); full.values.append(dense[u][i]) } }
         let filled = try InteractionMatrix(users: users, items: items, triplets: full)
-        var a = ALSConfiguration(mode: .dense)
+        var a = ALSConfiguration.plain(mode: .dense)
         a.factors = 5; a.regularization = 0.5; a.initScale = 0.3
         var b = a
         b.mode = .explicit
@@ -210,7 +210,7 @@ struct ModeFormulaTests {
 
     @Test("explicit mode ignores missing cells: perturbing a missing cell's value changes nothing")
     func explicitIgnoresMissing() throws {
-        var config = ALSConfiguration(mode: .explicit)
+        var config = ALSConfiguration.plain(mode: .explicit)
         config.factors = 3
         config.regularization = 0.2
         let data = try smallProblem()
@@ -234,7 +234,7 @@ struct ModeFormulaTests {
     func implicitClosedForm() throws {
         let (users, items, k) = (30, 20, 4)
         let data = try smallProblem(users: users, items: items, count: 150, seed: 5)
-        var config = ALSConfiguration(mode: .implicit)
+        var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = k; config.alpha = 4; config.regularization = 0.1; config.initScale = 0.5
         var state = try _TrainingState(configuration: config, data: data)
         let Y = rows(state.V, dims: k)
@@ -282,7 +282,7 @@ struct TrainingLoopTests {
     @Test("the same seed gives identical factors with 1 and 2 threads", arguments: [ALSConfiguration.Solver.cholesky, .cg])
     func threadIndependence(solver: ALSConfiguration.Solver) throws {
         let data = try smallProblem(users: 300, items: 120, count: 4000, seed: 21)
-        var config = ALSConfiguration(mode: .implicit)
+        var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = 16; config.iterations = 3; config.solver = solver; config.regularization = 1
         config.threads = 1
         let one = try ALSTrainer(config).fit(data)
@@ -296,7 +296,7 @@ struct TrainingLoopTests {
     @Test("skipping the loss (computeLoss = false) trains the same factors and records no loss")
     func noLoss() throws {
         let data = try smallProblem(users: 60, items: 40, count: 600, seed: 23)
-        var config = ALSConfiguration(mode: .explicit)
+        var config = ALSConfiguration.plain(mode: .explicit)
         config.factors = 6; config.iterations = 4; config.biases = true; config.globalMean = true
         let with = try ALSTrainer(config).fit(data)
         config.computeLoss = false
@@ -313,7 +313,7 @@ struct TrainingLoopTests {
         // User 0 has a single rating, so with k = 4 and λ = 0 its system has rank 1.
         let t = Triplets(users: [0, 1, 1, 1, 1, 1], items: [0, 0, 1, 2, 3, 4], values: [5, 1, 2, 3, 4, 5])
         let data = try InteractionMatrix(users: 2, items: 5, triplets: t)
-        var config = ALSConfiguration(mode: .explicit)
+        var config = ALSConfiguration.plain(mode: .explicit)
         config.factors = k; config.regularization = 0
         #expect(throws: ALSError.notPositiveDefinite(side: "user", row: 0)) { try ALSTrainer(config).fit(data) }
     }
@@ -325,7 +325,7 @@ struct TrainingLoopTests {
         // leave its explicit system all zeros and fail "not positive definite".
         let t = Triplets(users: [0, 0, 1, 1, 2, 2], items: [0, 1, 1, 2, 0, 2], values: [5, 3, 4, 2, 1, 4])
         let data = try InteractionMatrix(users: 3, items: 4, triplets: t)
-        var config = ALSConfiguration(mode: .explicit)
+        var config = ALSConfiguration.plain(mode: .explicit)
         config.factors = 2; config.regularization = 0.1; config.biases = biases; config.globalMean = biases
         config.regularizationExponent = 1; config.regularizationAlpha0 = 0
         let model = try ALSTrainer(config).fit(data)
@@ -344,7 +344,7 @@ struct TrainingLoopTests {
         { (c: inout ALSConfiguration) in c.mode = .implicit; c.biases = true },
     ] as [@Sendable (inout ALSConfiguration) -> Void])
     func validation(edit: @Sendable (inout ALSConfiguration) -> Void) {
-        var c = ALSConfiguration(mode: .explicit)
+        var c = ALSConfiguration.plain(mode: .explicit)
         edit(&c)
         #expect(throws: ALSError.self) { try ALSTrainer(c) }
     }
@@ -353,13 +353,13 @@ struct TrainingLoopTests {
     func implicitNegative() throws {
         let t = Triplets(users: [0, 1], items: [0, 1], values: [1, -2])
         let data = try InteractionMatrix(users: 2, items: 2, triplets: t)
-        #expect(throws: ALSError.self) { try ALSTrainer(ALSConfiguration(mode: .implicit)).fit(data) }
+        #expect(throws: ALSError.self) { try ALSTrainer(ALSConfiguration.plain(mode: .implicit)).fit(data) }
     }
 
     @Test("progress is reported once per iteration and early stopping stops")
     func progressAndEarlyStop() throws {
         let data = try smallProblem(users: 40, items: 30, count: 300, seed: 2)
-        var config = ALSConfiguration(mode: .explicit)
+        var config = ALSConfiguration.plain(mode: .explicit)
         config.factors = 3; config.iterations = 50; config.earlyStopTolerance = 1e-2
         var reports: [ALSProgress] = []
         let model = try ALSTrainer(config).fit(data) { reports.append($0) }

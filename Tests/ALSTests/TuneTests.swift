@@ -47,7 +47,7 @@ struct TuneTests {
 
     @Test("every parameter lands in its configuration field; WALS weights switch kind")
     func apply() throws {
-        var c = ALSConfiguration(mode: .weighted)
+        var c = ALSConfiguration.plain(mode: .weighted)
         for (p, v) in [(HyperparameterGrid.Parameter.factors, 12.0), (.regularization, 3), (.alpha, 4), (.iterations, 5),
                        (.biasRegularization, 6), (.confidenceEpsilon, 7), (.cgSteps, 2), (.missingWeightExponent, 0.5),
                        (.regularizationExponent, 1), (.regularizationAlpha0, 0.25), (.walsWk, 9), (.walsW0, 0.5)] {
@@ -66,12 +66,13 @@ struct TuneTests {
     @Test("grid search scores every point on validation only, and picks the best figure")
     func search() throws {
         let data = try lowRankRatings()
-        var base = ALSConfiguration(mode: .explicit)
+        var base = ALSConfiguration.plain(mode: .explicit)
         base.factors = 2
         base.iterations = 10
         base.biases = true
         base.globalMean = true
         base.threads = 1
+        base.regularizationExponent = 0
         let grid = HyperparameterGrid([HyperparameterGrid.Axis(.regularization, [0.001, 1, 1000])])
         var search = GridSearch(base: base, grid: grid, metric: .rmse)
         search.validationFraction = 0.25

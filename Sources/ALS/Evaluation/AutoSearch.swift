@@ -173,6 +173,8 @@ private struct _SearchRun {
     var points: [_SearchPoint] = []
     var best: Int? = nil
     var budgetCut = false
+    /// True when a phase of the current pass was cut short.
+    var passCut = false
     var rng: _SplitMix64
     /// Seconds per iteration and per scoring measured at the placement factor count.
     var iterationSeconds = 0.0
@@ -223,6 +225,7 @@ private struct _SearchRun {
     /// Records that the plan was cut short at `end`, when that is the budget's end (not a
     /// phase's or a pass's).
     mutating func stopped(at end: Double = .infinity) {
+        passCut = true
         if end >= budgetEnd - 1e-6 { budgetCut = true }
     }
 
@@ -255,7 +258,11 @@ private struct _SearchRun {
                             seconds: 0, failure: nil))
         points.append(p)
         do {
-            return (index, try _ResumableFit(configuration: c, data: validation.train))
+            // Until its first iteration is timed, a fit expects the placement's time per iteration
+            // grown with the square of the factor count.
+            let growth = Double(c.factors) / Double(max(placementFactors, 1))
+            let expected = iterationSeconds * growth * growth
+            return (index, try _ResumableFit(configuration: c, data: validation.train, expectedIterationSeconds: expected))
         } catch {
             trials[index].failure = "\(error)"
             return (index, nil)
@@ -306,8 +313,10 @@ private struct _SearchRun {
     /// Successive halving over `candidates`: all train to the first rung, the best third of
     /// those scored goes on to the next, and so on. New work starts only before `end`.
     mutating func halving(_ candidates: [_SearchPoint], started: [(index: Int, fit: _ResumableFit)] = [],
-                          phase: AutoSearch.Phase, end: Double, rungs custom: [Int]? = nil) {
+                          phase: AutoSearch.Phase, end softEnd: Double, rungs custom: [Int]? = nil) {
         let rungs = custom ?? self.rungs
+        // A phase's own end holds only once some trial has a figure; before that, the budget's.
+        var end: Double { best == nil ? searchEnd : softEnd }
         var alive = started
         for p in candidates {
             if elapsed >= end { stopped(at: end); break }
@@ -345,7 +354,8 @@ private struct _SearchRun {
         for pass in 0 ..< 3 {
             let share = 0.88
             if pass > 0 {
-                guard !budgetCut else { return }
+                // Only a pass that ran its whole plan leaves time worth another.
+                guard !passCut, !budgetCut else { return }
                 if !search.fixed.contains(.factors) {
                     let next = placementFactors * 4
                     guard next <= min(search.largestFactors, 2 * rank) else { return }
@@ -354,6 +364,7 @@ private struct _SearchRun {
             }
             windowStart = elapsed
             windowEnd = share * search.budget
+            passCut = false
             let first = trials.count
             try placement()
             try refinement()

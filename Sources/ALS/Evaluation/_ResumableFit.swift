@@ -12,9 +12,12 @@ struct _ResumableFit {
     /// Nanoseconds the last iteration took.
     private var lastIteration: UInt64 = 0
 
-    init(configuration: ALSConfiguration, data: InteractionMatrix) throws {
+    /// - Parameter expectedIterationSeconds: how long the first iteration is expected to take,
+    ///   for the deadline check before it is timed.
+    init(configuration: ALSConfiguration, data: InteractionMatrix, expectedIterationSeconds: Double = 0) throws {
         try configuration.validate()
         state = try _TrainingState(configuration: configuration, data: data)
+        lastIteration = UInt64(max(0, min(expectedIterationSeconds, 1e6)) * 1e9)
     }
 
     /// Trains up to `target` iterations. Returns false, leaving the fit where it stopped, when

@@ -116,7 +116,7 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     /// Checks every value; throws `ALSError.invalidConfiguration` naming the fix.
     public func validate() throws {
         func bad(_ p: String, _ r: String) -> ALSError { .invalidConfiguration(parameter: p, reason: r) }
-        guard factors >= 1, factors <= 4096 else { throw bad("factors", "must be in 1...4096 (got \(factors)); \(Self.defaultFactors) is the default") }
+        guard factors >= 1, factors <= 4096 else { throw bad("factors", "must be in 1...4096 (got \(factors)); pass `factors: \(Self.defaultFactors)` for a start") }
         guard regularization >= 0, regularization.isFinite else { throw bad("regularization", "must be ≥ 0 and finite (got \(regularization))") }
         guard iterations >= 1 else { throw bad("iterations", "must be ≥ 1 (got \(iterations)): with no iteration the model is its random initialisation") }
         guard cgSteps >= 1 else { throw bad("cgSteps", "must be ≥ 1 (got \(cgSteps))") }
