@@ -111,7 +111,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         var systems: [(name: String, figures: [Figure])] = []
         if model.configuration.mode != .implicit {
-            let bounds = try scoring.bounds()
+            let bounds = try scoring.bounds(for: tr)
             let ours = try evaluateRatings(model: model, train: tr, test: te, clamp: bounds)
             var ratings: [(String, RatingMetrics)] = [("model", ours)]
             for (name, b) in [("global mean", BaselinePredictor.globalMean(tr)), ("item bias", .itemBias(tr)),

@@ -58,7 +58,7 @@ struct PlotLossCommand: ParsableCommand {
         var data = try SplitFiles.load([train])[0]
         if let t = scoring.binarizeThreshold { data = try data.signed(threshold: t) }
         let metric = validation.metric(for: training.resolvedMode)
-        let bounds = try scoring.bounds()
+        let bounds = try scoring.bounds(for: data)
         let split = try Splits.validation(from: data, fraction: validation.validationFraction, seed: validation.splitSeed)
         var config = try training.configuration()
         config.computeLoss = true

@@ -153,7 +153,7 @@ struct TuneCommand: ParsableCommand {
             if let test {
                 // TEST is read only now, after the choice, and re-indexed over the model's ids.
                 let joint = try loadSplit(train: train, test: test, binarizeThreshold: scoring.binarizeThreshold)
-                let figures = try self.testFigures(model, try model.aligned(joint).split, metric: metric, clamp: try scoring.bounds())
+                let figures = try self.testFigures(model, try model.aligned(joint).split, metric: metric, clamp: try scoring.bounds(for: trainOnly))
                 testFigures = figures.values
                 summary.append("the test file was read only to score this refitted configuration; it did not influence the choice")
                 summary.append("test: " + figures.text)
@@ -192,7 +192,7 @@ struct TuneCommand: ParsableCommand {
             search.seed = searchSeed
             search.validationFraction = validation.validationFraction
             search.splitSeed = validation.splitSeed
-            search.clamp = try scoring.bounds()
+            search.clamp = try scoring.bounds(for: train)
             let result = try search.run(train: train) { status in
                 let best = status.best.map { "best \(metric) \(fixed($0))" } ?? "no figure yet"
                 line.update("trial \(status.trials) (\(status.phase.rawValue))  \(best)  \(String(format: "%.0f", status.remaining)) s left", important: false)
@@ -208,7 +208,7 @@ struct TuneCommand: ParsableCommand {
         var search = GridSearch(base: try training.configuration(), grid: grid, metric: metric)
         search.validationFraction = validation.validationFraction
         search.seed = validation.splitSeed
-        search.clamp = try scoring.bounds()
+        search.clamp = try scoring.bounds(for: train)
         let bar = ProgressBar(total: search.grid.count, enabled: !quiet)
         let result = try search.run(train: train) { done, _, trial in
             bar.update(done, status: "\(Self.describe(trial.point)) → \(metric) \(trial.value.map(fixed) ?? "failed")")
@@ -480,7 +480,7 @@ struct ValidationOptions: ParsableArguments {
 /// How ratings are read and predictions bounded before scoring (`als tune`, `als evaluate`,
 /// `als plot loss`).
 struct ScoringOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Bound rating predictions to MIN,MAX for the rating metrics (Surprise clamps to the rating scale), e.g. 1,5.", valueName: "min,max"))
+    @Option(help: ArgumentHelp("Bound rating predictions to MIN,MAX for the rating metrics, e.g. 1,5; none for no bound (default: the train file's lowest and highest value, as Surprise clamps to the rating scale).", valueName: "min,max"))
     var clamp: String?
 
     @Option(help: "Turn ratings into ±1 preferences first: ≥ this value is +1, else −1.")
@@ -488,9 +488,16 @@ struct ScoringOptions: ParsableArguments {
 
     func validate() throws { _ = try bounds() }
 
-    /// The `--clamp` range, or nil.
+    /// The `--clamp` range: the given one, nil for `none`, or (without `--clamp`) the lowest to
+    /// the highest value of `train`, the rating scale as the data shows it.
+    func bounds(for train: InteractionMatrix) throws -> ClosedRange<Float>? {
+        if clamp == nil, let low = train.byUser.values.min(), let high = train.byUser.values.max() { return low ... high }
+        return try bounds()
+    }
+
+    /// The `--clamp` range given, or nil (also for `none`).
     func bounds() throws -> ClosedRange<Float>? {
-        guard let clamp else { return nil }
+        guard let clamp, clamp.lowercased() != "none" else { return nil }
         let parts = clamp.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 2, parts[0] <= parts[1] else {
             throw ValidationError("--clamp takes MIN,MAX with MIN ≤ MAX, as 1,5 (got '\(clamp)').")
