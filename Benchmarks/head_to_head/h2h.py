@@ -54,8 +54,8 @@ def implicit_train(args):
 def ours_train(als, data, factors, solver, iterations, regularization, alpha, threads, npz=None):
     cmd = ["/usr/bin/time", "-v", als, "train", data, "--mode", "implicit", "--confidence", "scaled",
            "--factors", str(factors), "--solver", solver, "--iterations", str(iterations),
-           "--regularization", str(regularization), "--alpha", str(alpha), "--threads", str(threads),
-           "--output", os.devnull if npz is None else npz + ".als"]
+           "--regularization", str(regularization), "--regularization-exponent", "0", "--alpha", str(alpha),
+           "--threads", str(threads), "--output", os.devnull if npz is None else npz + ".als"]
     if npz:
         cmd += ["--export-npz", npz]
     r = sh(cmd)
@@ -110,7 +110,7 @@ def split_matrices(name):
 
 # Explicit ratings: Surprise SVD against our explicit ALS on ml100k-temporal. Our configuration
 # is the one `als tune` chose on a validation split carved from train (README, Results).
-EXPLICIT_ARGS = os.environ.get("EXPLICIT_ARGS", "--mode explicit --biases --factors 8 --regularization 15 --bias-regularization 3 --iterations 10 --no-loss").split()
+EXPLICIT_ARGS = os.environ.get("EXPLICIT_ARGS", "--mode explicit --biases --factors 8 --regularization 15 --regularization-exponent 0 --bias-regularization 3 --iterations 10 --no-loss").split()
 
 
 def surprise_train(args):
