@@ -511,13 +511,14 @@ struct ScoringOptions: ParsableArguments {
 final class ProgressBar {
     let total: Int
     let enabled: Bool
-    let isTerminal: Bool
     let start = DispatchTime.now().uptimeNanoseconds
+    /// The one status line both `als tune` searches draw.
+    private let line: LiveLine
 
     init(total: Int, enabled: Bool) {
         self.total = total
         self.enabled = enabled
-        isTerminal = isatty(2) != 0
+        line = LiveLine(enabled: enabled)
     }
 
     func update(_ done: Int, status: String) {
@@ -527,20 +528,12 @@ final class ProgressBar {
         let width = 24
         let filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let text = "[\(bar)] \(done)/\(total)  \(String(format: "%.0f", elapsed)) s, eta \(String(format: "%.0f", eta)) s  \(status)"
-        if isTerminal {
-            var line = "\r\u{1B}[K" + text
-            line.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
-        } else {
-            writeStandardError(text)
-        }
+        // Every step counts: off a terminal each one gets its own line.
+        line.update("[\(bar)] \(done)/\(total)  \(String(format: "%.0f", elapsed)) s, eta \(String(format: "%.0f", eta)) s  \(status)",
+                    important: true)
     }
 
-    func finish() {
-        guard enabled, isTerminal else { return }
-        var line = "\n"
-        line.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
-    }
+    func finish() { line.finish() }
 }
 
 /// Writes a line to standard error (file descriptor 2, unbuffered, so it interleaves with the
