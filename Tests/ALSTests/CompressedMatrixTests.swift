@@ -96,4 +96,26 @@ struct CompressedMatrixTests {
         #expect(strs.externalID(0) == "alice")
         #expect(throws: ALSError.self) { try IDMap(strings: ["a", "a"]) }
     }
+
+    @Test("consecutive integer ids are found by subtraction, with the same answers as a hash table")
+    func consecutiveIDMaps() throws {
+        let run = try IDMap(integers: [5, 6, 7, 8])
+        let shuffled = try IDMap(integers: [8, 5, 7, 6])
+        #expect(run._rangeStart == 5 && shuffled._rangeStart == nil)
+        for id: Int64 in [4, 5, 6, 8, 9, -1, .min, .max] {
+            #expect(run.index(of: id) == ((5 ... 8).contains(id) ? Int(id - 5) : nil))
+            #expect(run.index(of: String(id)) == run.index(of: id))
+            #expect(shuffled.index(of: id).map { shuffled.externalID($0) } == ((5 ... 8).contains(id) ? String(id) : nil))
+        }
+        // A run that ends at Int64.max, and one that would wrap past it (a hash table, not a range).
+        let top = try IDMap(integers: [.max - 1, .max])
+        #expect(top._rangeStart == Int64.max - 1)
+        #expect(top.index(of: Int64.max) == 1)
+        #expect(top.index(of: Int64.min) == nil)
+        let wrap = try IDMap(integers: [.max, .min])
+        #expect(wrap._rangeStart == nil && wrap.index(of: Int64.min) == 1)
+        #expect(IDMap.identity(count: 3) == (try IDMap(integers: [0, 1, 2])))
+        #expect(IDMap.identity(count: 0).count == 0 && IDMap.identity(count: 0).index(of: 0 as Int64) == nil)
+        #expect(IDMap.consecutive(from: 1, count: 3).index(of: "3") == 2)
+    }
 }

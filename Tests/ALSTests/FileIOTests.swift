@@ -100,7 +100,7 @@ struct FileIOTests {
             (banner + "5 2 6666666666666666", "the size line announces 6666666666666666 entries, more than a file of 66 bytes can hold"),
             (banner + "5 2 66%%al\n1 1 1\n", "the size line must be \"rows columns entries\""),
             (banner + "3000000000 2 1\n1 1 1\n", "3000000000 × 2 is more than 2³¹ − 1 rows or columns"),
-            (banner + "1 277777777 2\n1 1 1\n", "1 × 277777777 is implausibly large for a file of 66 bytes (at most 67108864 rows and columns)"),
+            (banner + "1 277777777 2\n1 1 1\n", "1 × 277777777 is implausibly large for a file of 66 bytes (at most 1048576 rows and columns)"),
         ] {
             let f = TemporaryFile(text, name: "m.mtx")
             defer { f.cleanup() }
@@ -110,6 +110,15 @@ struct FileIOTests {
             } catch let ALSError.malformedLine(_, line, _, _, why) {
                 #expect(line == 2 && why == reason)
             }
+        }
+        // The third finding (timeout-ff492834): 172 × 38,888,888 in a 110-byte file took 11 s
+        // (debug, address sanitizer) to build its empty columns and their ids.
+        let third = TemporaryFile(Array("%%MatrixMarket matrix coordinate real general\n% cdinatel\n172 38888888 3\n3 1 1.5ent\n3 4 3\n1 1 1".utf8)
+                                  + [0x18, 0, 0, 0, 0xfa, 0xff, 0xff, 0xff] + Array("\n3 4 -1\n".utf8), name: "t3.mtx")
+        defer { third.cleanup() }
+        #expect(throws: ALSError.malformedLine(file: third.path, line: 3, column: 0, text: "172 38888888 3",
+                                               reason: "172 × 38888888 is implausibly large for a file of 110 bytes (at most 1048576 rows and columns)")) {
+            try MatrixMarket.read(path: third.path)
         }
         // The second finding (crash-ca5ff1dc): a blank line and comments before a size line
         // with 277,777,777,777,777 columns.

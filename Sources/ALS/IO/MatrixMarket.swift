@@ -49,7 +49,7 @@ public enum MatrixMarket {
         }
         guard !users.isEmpty else { throw ALSError.emptyInput(file: path) }
         func ids(_ stored: IDMap?, _ count: Int, _ kind: String) throws -> IDMap {
-            guard let stored else { return try IDMap(integers: (0 ..< Int64(count)).map { $0 + 1 }) }
+            guard let stored else { return .consecutive(from: 1, count: count) }
             guard stored.count == count else {
                 throw ALSError.corruptFile(path: path, reason: "the header lists \(stored.count) \(kind) ids for \(count) \(kind)")
             }
@@ -126,9 +126,12 @@ public enum MatrixMarket {
         guard rows <= Int(Int32.max), columns <= Int(Int32.max) else {
             throw bad("\(rows) × \(columns) is more than 2³¹ − 1 rows or columns")
         }
-        // The matrix keeps an offset per row and per column: a tiny file announcing a billion of
-        // them would allocate gigabytes for nothing.
-        let plausible = max(1 << 26, 8 * header.bytes)
+        // The matrix keeps an offset and an id per row and per column: a tiny file announcing a
+        // billion of them would allocate gigabytes for nothing, and one announcing 39 million
+        // spent seconds building empty columns (the `mtx` harness's timeout-ff492834). A file
+        // of n bytes names at most n / 2 distinct rows or columns; eight times its size, or a
+        // million, leaves room for the empty rows and columns real files have.
+        let plausible = max(1 << 20, 8 * header.bytes)
         guard rows <= plausible, columns <= plausible else {
             throw bad("\(rows) × \(columns) is implausibly large for a file of \(header.bytes) bytes (at most \(plausible) rows and columns)")
         }
