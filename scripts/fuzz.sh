@@ -8,7 +8,7 @@
 # .build-fuzz/artifacts/TARGET/ and makes the script fail. Prints libFuzzer's last status line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGETS=(delimited movielens dat csv adjacency mtx split lightgcn cache model npz)
+TARGETS=(delimited movielens dat csv adjacency mtx split lightgcn cache model npz foldin)
 TARGET="${1:?usage: scripts/fuzz.sh TARGET [SECONDS]  (TARGET: ${TARGETS[*]} or all)}"
 SECONDS_PER_TARGET="${2:-20}"
 if [ "$TARGET" = all ]; then

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 C=Fuzz/Corpus
 rm -rf "$C"
-mkdir -p "$C"/{delimited,movielens,dat,csv,adjacency,mtx,split,lightgcn,cache,model,npz}
+mkdir -p "$C"/{delimited,movielens,dat,csv,adjacency,mtx,split,lightgcn,cache,model,npz,foldin}
 printf '7\t31\t4\t1000000101\n8\t31\t2\t1000000202\n8\t32\t5\t1000000303\n9\t33\t1\t1000000404\n' > "$C/movielens/seed.tsv"
 printf '7::31::4::1000000101\n7::32::3::1000000202\n8::31::5::1000000303\n' > "$C/dat/seed.dat"
 printf 'userId,movieId,rating,timestamp\n7,31,4.0,1000000101\n7,32,3.5,1000000202\n8,31,2.5,1000000303\n' > "$C/csv/seed.csv"
@@ -22,6 +22,8 @@ printf '%%%%MatrixMarket matrix coordinate pattern general\n2 2 2\n1 2\n2 1\n' >
 printf '1\t10\t5\n2\t10\t3\n2\t11\t4\n' > "$C/split/train.tsv"
 printf '1\t10\t5\t100\n2\t11\t3.5\t200\n' > "$C/split/timestamps.tsv"
 printf '0 1 2\n1 2 3\n2\n' > "$C/lightgcn/seed.txt"
+printf '# liked\r\nbanana\t2.5\r\n\r\ndate,1\r\n  elder  \r\n31\n' > "$C/foldin/liked.txt"
+printf '7,4.5\n8\t-1\n9, 2e-3 \n' > "$C/foldin/values.txt"
 ALS="$(swift build --show-bin-path)/als"
 [ -x "$ALS" ] || swift build --product als
 "$ALS" convert "$C/movielens/seed.tsv" --to cache "$C/cache/u.cache" --quiet > /dev/null

@@ -14,7 +14,7 @@ import Glibc
 
 /// One reader under test.
 enum Harness: String, CaseIterable {
-    case delimited, movielens, dat, csv, adjacency, mtx, split, lightgcn, cache, model, npz
+    case delimited, movielens, dat, csv, adjacency, mtx, split, lightgcn, cache, model, npz, foldin
 
     /// Reads the file at `path` the way a user's command would.
     func read(_ path: String) throws {
@@ -32,6 +32,7 @@ enum Harness: String, CaseIterable {
             let model = try ALSModel.load(from: URL(fileURLWithPath: path))
             if model.users > 0 { _ = try model.recommend(user: 0, k: 3, excludeSeen: .nothing) }
         case .npz: _ = try ALSModel.importNPZ(from: URL(fileURLWithPath: path))
+        case .foldin: _ = try InteractionList.read(path: path)
         }
     }
 

@@ -82,32 +82,16 @@ struct FoldInCommand: TextCommand {
         out.write(json ? try Rendering.json("user", id, items) : Rendering.table(items, idHeader: "item"))
     }
 
-    /// The interactions of `path` as (dense item, value) pairs of `model`.
+    /// The interactions of `path` (read by the library's `InteractionList`) as (dense item,
+    /// value) pairs of `model`.
     ///
-    /// - Throws: `FoldInInputError` for an unreadable line or an empty file,
-    ///   `ALSError.unknownID` for an item the model does not know.
+    /// - Throws: the reader's `ALSError`s, and `ALSError.unknownID` for an item the model does
+    ///   not know.
     static func parseInteractions(path: String, model: ALSModel) throws -> [(item: Int, value: Float)] {
-        let text = String(decoding: try ALSFile.read(path), as: UTF8.self)
-        var pairs: [(item: Int, value: Float)] = []
-        for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(maxSplits: 1, omittingEmptySubsequences: false) { $0 == "\t" || $0 == "," }
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            func bad(_ reason: String) -> FoldInInputError { FoldInInputError(path: path, line: n + 1, text: line, reason: reason) }
-            guard !fields[0].isEmpty else { throw bad("the item id is empty") }
-            var value: Float = 1
-            if fields.count == 2 {
-                guard let v = Float(fields[1]), v.isFinite else { throw bad("the value \"\(fields[1])\" is not a finite number") }
-                value = v
-            }
-            guard let item = model.itemIDs.index(of: fields[0]) else { throw ALSError.unknownID(kind: "item", id: fields[0]) }
-            pairs.append((item, value))
+        try InteractionList.read(path: path).map { pair in
+            guard let item = model.itemIDs.index(of: pair.item) else { throw ALSError.unknownID(kind: "item", id: pair.item) }
+            return (item, pair.value)
         }
-        guard !pairs.isEmpty else {
-            throw FoldInInputError(path: path, line: 0, text: "", reason: "no interactions; a folded-in user needs at least one")
-        }
-        return pairs
     }
 
     /// An id the model does not have: one more than the largest integer id (the smallest free
@@ -116,7 +100,10 @@ struct FoldInCommand: TextCommand {
     static func newUserID(_ model: ALSModel) -> String {
         if case .integers(let ids) = model.userIDs.storage {
             if let top = ids.max(), top < .max { return String(top + 1) }
-            return String((0 ... Int64(ids.count)).first { model.userIDs.index(of: $0) == nil }!)
+            // Int64.max is taken: of the count + 1 values 0 … count, at least one is free.
+            var free: Int64 = 0
+            while model.userIDs.index(of: free) != nil { free += 1 }
+            return String(free)
         }
         var id = "new-user", n = 1
         while model.userIDs.index(of: id) != nil {
@@ -124,20 +111,5 @@ struct FoldInCommand: TextCommand {
             id = "new-user-\(n)"
         }
         return id
-    }
-}
-
-/// A line of a fold-in interactions file that cannot be read.
-struct FoldInInputError: Error, CustomStringConvertible {
-    var path: String
-    /// 1-based; 0 when the problem concerns the whole file.
-    var line: Int
-    var text: String
-    var reason: String
-
-    var description: String {
-        line == 0
-            ? "\(path): \(reason)."
-            : "\(path):\(line): \(reason) (text: \"\(text)\"). Write one interaction per line: item, item<TAB>value or item,value."
     }
 }

@@ -16,10 +16,11 @@ struct FoldInCommandTests {
     }
 
     @Test("unreadable lines name the file and line; unknown items and empty files are errors",
-          arguments: [("apple\nbanana\tlots\n", "liked.txt:2: the value \"lots\" is not a finite number"),
-                      ("apple\n,3\n", "liked.txt:2: the item id is empty"),
-                      ("apple,nan\n", "liked.txt:1: the value \"nan\" is not a finite number"),
-                      ("# nothing\n\n", "liked.txt: no interactions"),
+          arguments: [("apple\nbanana\tlots\n", "liked.txt:2:8: the value \"lots\" is not a finite number; write one interaction per line"),
+                      ("apple\n,3\n", "liked.txt:2:1: the item id is empty"),
+                      ("apple,nan\n", "liked.txt:1:7: the value \"nan\" is not a finite number"),
+                      ("apple, 2,5\n", "liked.txt:1:8: the value \"2,5\" is not a finite number"),
+                      ("# nothing\n\n", "liked.txt: no interactions found"),
                       ("apple\nfig\n", ALSError.unknownID(kind: "item", id: "fig").description)])
     func badInput(text: String, message: String) throws {
         let f = try ServingCommandFixture()

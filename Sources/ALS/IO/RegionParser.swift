@@ -153,17 +153,14 @@ struct _RegionParser {
                     lineStart += 3
                 }
             }
-            while let nl = memchr(lineStart, 10, dataEnd - lineStart) {
-                let lineEnd = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self))
-                handle(lineStart, lineEnd, d, roles, headerPending: &headerPending)
-                lineStart = lineEnd + 1
-                if stop != nil { break reading }
+            let (rest, stopped) = _Lines.forEach(from: lineStart, to: dataEnd, final: last) { start, end in
+                handle(start, end, d, roles, headerPending: &headerPending)
+                return stop == nil
             }
+            if stopped { break reading }
             progress?(got)
-            if last {
-                if lineStart < dataEnd { handle(lineStart, dataEnd, d, roles, headerPending: &headerPending) }
-                break
-            }
+            if last { break }
+            lineStart = rest
             carry = dataEnd - lineStart
             if carry > 0 { memmove(buffer, lineStart, carry) }
             if carry == capacity {
@@ -177,20 +174,14 @@ struct _RegionParser {
         }
     }
 
-    /// One line without its newline: strips a carriage return, skips blank lines and the header,
-    /// parses, and records what went wrong.
+    /// One line (see `_Lines`): skips blank lines and the header, parses, and records what went
+    /// wrong.
     @inline(__always)
-    private mutating func handle(_ start: UnsafePointer<UInt8>, _ rawEnd: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>,
+    private mutating func handle(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>,
                                  _ roles: UnsafeBufferPointer<_FieldRole>, headerPending: inout Bool) {
         lineCount += 1
-        var end = rawEnd
-        if end > start, end[-1] == 13 { end -= 1 }
         if end == start { return }
-        if start.pointee == 32 || start.pointee == 9 {
-            var p = start
-            while p < end, p.pointee == 32 || p.pointee == 9 { p += 1 }
-            if p == end { return }
-        }
+        if _Lines.isWhitespace(start.pointee), _Lines.isBlank(start, end) { return }
         if headerPending {
             headerPending = false
             return
@@ -210,34 +201,6 @@ struct _RegionParser {
 
     // MARK: - Fields
 
-    @inline(__always)
-    private func isWhitespace(_ b: UInt8) -> Bool { b == 32 || b == 9 }
-
-    /// True when a delimiter starts at `p` (`p < end`).
-    @inline(__always)
-    private func delimiterAt(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>) -> Bool {
-        if d.isEmpty { return isWhitespace(p.pointee) }
-        guard p.pointee == d[0] else { return false }
-        if d.count == 1 { return true }
-        guard end - p >= d.count else { return false }
-        for k in 1 ..< d.count where p[k] != d[k] { return false }
-        return true
-    }
-
-    /// True when the field that started before `q` ends exactly at `q`.
-    @inline(__always)
-    private func endsField(_ q: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>) -> Bool {
-        q == end || delimiterAt(q, end, d)
-    }
-
-    /// The end of the field starting at `p`: the next delimiter or the line end.
-    @inline(__always)
-    private func fieldEnd(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
-        var q = p
-        while q < end, !delimiterAt(q, end, d) { q += 1 }
-        return q
-    }
-
     /// Checks one id field into `id`. Returns false when the line cannot be stored: `issue` says
     /// why, or is nil after a restart in another collection mode was asked for (`stop`).
     @inline(__always)
@@ -246,14 +209,14 @@ struct _RegionParser {
                                  issue: inout _LineIssue?) -> Bool {
         let mode = user ? layout.userMode : layout.itemMode
         let role: _FieldRole = user ? .user : .item
-        if mode != .text, let (v, q) = _parseInt64(p, end), endsField(q, end, d) {
+        if mode != .text, let (v, q) = _parseInt64(p, end), _Lines.endsField(q, end, d) {
             next = q
             id.integer = v
             if mode == .wideIntegers || (v >= 0 && v <= Int64(UInt32.max)) { return true }
             stop = .restart(user: user, mode: .wideIntegers)
             return false
         }
-        let q = fieldEnd(p, end, d)
+        let q = _Lines.fieldEnd(p, end, d)
         next = q
         if q == p {
             issue = _LineIssue(reason: .emptyField, detail: "empty \(role.label)", field: (p, q))
@@ -305,11 +268,11 @@ struct _RegionParser {
     @inline(__always)
     private func readValue(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>,
                            next: inout UnsafePointer<UInt8>, value: inout Float, issue: inout _LineIssue?) -> Bool {
-        if let (x, q) = _parseFloatFast(p, end), endsField(q, end, d) {
+        if let (x, q) = _parseFloatFast(p, end), _Lines.endsField(q, end, d) {
             value = x
             next = q
         } else {
-            let q = fieldEnd(p, end, d)
+            let q = _Lines.fieldEnd(p, end, d)
             next = q
             if q == p {
                 issue = _LineIssue(reason: .emptyField, detail: "empty value", field: (p, q))
@@ -336,12 +299,12 @@ struct _RegionParser {
     @inline(__always)
     private func readTimestamp(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ d: UnsafeBufferPointer<UInt8>,
                                next: inout UnsafePointer<UInt8>, timestamp: inout Int64, issue: inout _LineIssue?) -> Bool {
-        if let (v, q) = _parseInt64(p, end), endsField(q, end, d) {
+        if let (v, q) = _parseInt64(p, end), _Lines.endsField(q, end, d) {
             next = q
             timestamp = v
             return true
         }
-        let q = fieldEnd(p, end, d)
+        let q = _Lines.fieldEnd(p, end, d)
         next = q
         issue = q == p ? _LineIssue(reason: .emptyField, detail: "empty timestamp", field: (p, q))
                        : _LineIssue(reason: .notANumber, detail: "timestamp is not an integer", field: (p, q))
@@ -353,10 +316,10 @@ struct _RegionParser {
         var n = 1
         var p = start
         while p < end {
-            if delimiterAt(p, end, d) {
+            if _Lines.delimiterAt(p, end, d) {
                 n += 1
                 p += d.isEmpty ? 1 : d.count
-                if d.isEmpty { while p < end, isWhitespace(p.pointee) { p += 1 } }
+                if d.isEmpty { while p < end, _Lines.isWhitespace(p.pointee) { p += 1 } }
             } else {
                 p += 1
             }
@@ -405,11 +368,7 @@ struct _RegionParser {
     private mutating func parseDelimited(_ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>,
                                          _ d: UnsafeBufferPointer<UInt8>, _ roles: UnsafeBufferPointer<_FieldRole>,
                                          issue: inout _LineIssue?) -> Bool {
-        var start = lineStart, end = lineEnd
-        if d.isEmpty {
-            while start < end, isWhitespace(start.pointee) { start += 1 }
-            while end > start, isWhitespace(end[-1]) { end -= 1 }
-        }
+        let (start, end) = d.isEmpty ? _Lines.trimmed(lineStart, lineEnd) : (lineStart, lineEnd)
         var user = _PendingID(), item = _PendingID()
         var value: Float = 1
         var timestamp: Int64 = 0
@@ -422,7 +381,7 @@ struct _RegionParser {
                     return false
                 }
                 if d.isEmpty {
-                    while p < end, isWhitespace(p.pointee) { p += 1 }
+                    while p < end, _Lines.isWhitespace(p.pointee) { p += 1 }
                 } else {
                     p += d.count
                 }
@@ -431,7 +390,7 @@ struct _RegionParser {
             let ok: Bool
             switch roles[f] {
             case .ignored:
-                next = fieldEnd(p, end, d)
+                next = _Lines.fieldEnd(p, end, d)
                 ok = true
             case .user: ok = readID(p, end, d, user: true, next: &next, id: &user, issue: &issue)
             case .item: ok = readID(p, end, d, user: false, next: &next, id: &item, issue: &issue)
@@ -467,9 +426,7 @@ struct _RegionParser {
     /// still gives that user a dense index.
     private mutating func parseAdjacency(_ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>,
                                          issue: inout _LineIssue?) -> Bool {
-        var start = lineStart, end = lineEnd
-        while start < end, isWhitespace(start.pointee) { start += 1 }
-        while end > start, isWhitespace(end[-1]) { end -= 1 }
+        let (start, end) = _Lines.trimmed(lineStart, lineEnd)
         let whitespace = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var next = start
         var user = _PendingID()
@@ -478,7 +435,7 @@ struct _RegionParser {
         var pending: [_PendingID] = []
         var p = next
         while p < end {
-            while p < end, isWhitespace(p.pointee) { p += 1 }
+            while p < end, _Lines.isWhitespace(p.pointee) { p += 1 }
             var item = _PendingID()
             guard readID(p, end, whitespace, user: false, next: &next, id: &item, issue: &issue) else { return false }
             pending.append(item)
