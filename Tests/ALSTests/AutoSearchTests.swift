@@ -100,6 +100,25 @@ struct AutoSearchTests {
         #expect(best < 0.9 * r.trials.compactMap(\.value).max()!)
     }
 
+    @Test("budgetCutBeforeAnyFigure: a budget that ends before a figure counts still chooses, at the pruning figure's iterations, and says it cut the plan (the whole suite under ASan)")
+    func budgetCutBeforeAnyFigure() throws {
+        let s = search(.implicit, budget: 1000)
+        let validation = try Splits.validation(from: try plantedImplicit(), fraction: s.validationFraction, seed: s.splitSeed)
+        var run = _SearchRun(search: s, validation: validation, refitScale: 1, progress: nil)
+        var probe = _SearchPoint()
+        probe.factors = 8
+        let (index, fit) = run.begin(probe, phase: .placement)
+        var f = try #require(fit)
+        #expect(run.advance(index, &f, to: run.rungs[0], end: 1000) != nil)
+        #expect(run.best == nil)  // the first rung prunes; its figure does not count
+        run.stopped(at: run.searchEnd)
+        #expect(run.budgetCut)
+        run.fallBackToPruningFigures()
+        #expect(run.best == index)
+        #expect(run.trials[index].value == run.lastFigures[index])
+        #expect(run.trials[index].configuration.iterations == run.rungs[0])
+    }
+
     @Test("a budget too small for the plan is respected within 10 %, and says it cut the plan")
     func budget() throws {
         let data = try plantedImplicit(users: 600, items: 400, perUser: 30)

@@ -142,6 +142,7 @@ public struct AutoSearch: Sendable {
                              refitScale: Double(train.nonZeros) / Double(max(validation.train.nonZeros, 1)),
                              progress: progress)
         try run.passes()
+        run.fallBackToPruningFigures()
         run.preferSmaller()
         try run.confirm(train: train)
         return Result(trials: run.trials, best: run.best, validation: validation, seconds: run.elapsed,
@@ -150,7 +151,7 @@ public struct AutoSearch: Sendable {
 }
 
 /// The state of one `AutoSearch.run`.
-private struct _SearchRun {
+struct _SearchRun {
     typealias Trial = AutoSearch.Trial
     let search: AutoSearch
     let validation: DataSplit
@@ -222,11 +223,25 @@ private struct _SearchRun {
     var placementEnd: Double { min(searchEnd, windowStart + 0.25 * (windowEnd - windowStart)) }
     var refinementEnd: Double { min(searchEnd, windowStart + 0.35 * (windowEnd - windowStart)) }
 
-    /// Records that the plan was cut short at `end`, when that is the budget's end (not a
-    /// phase's or a pass's).
+    /// Records that the plan was cut short at `end`, when that is the end of the budget's
+    /// share for the search (not a phase's end). Every pass's window ends at that share, so a
+    /// stop there is the budget's doing even before any figure has reserved a refit.
     mutating func stopped(at end: Double = .infinity) {
         passCut = true
-        if end >= budgetEnd - 1e-6 { budgetCut = true }
+        if end >= searchEnd - 1e-6 { budgetCut = true }
+    }
+
+    /// When the budget ran out before any figure counted (a slow machine, a tiny budget), the
+    /// best pruning figure stands in for one, at the iterations it was measured after, so that
+    /// the search still chooses a trained configuration; `budgetCut` says the plan was cut.
+    mutating func fallBackToPruningFigures() {
+        guard best == nil else { return }
+        var pick: Int? = nil
+        for i in trials.indices where isBetter(lastFigures[i], than: pick.flatMap { lastFigures[$0] }) { pick = i }
+        guard let i = pick, let value = lastFigures[i] else { return }
+        trials[i].value = value
+        trials[i].configuration.iterations = max(1, trials[i].iterationsTrained)
+        best = i
     }
 
     func deadline(_ seconds: Double) -> UInt64 {
@@ -339,7 +354,7 @@ private struct _SearchRun {
     }
 
     /// The figure a trial scored at its last scoring (what successive halving ranks by).
-    private var lastFigures: [Int: Double] = [:]
+    var lastFigures: [Int: Double] = [:]
     func lastFigure(_ index: Int) -> Double? { lastFigures[index] ?? trials[index].value }
 
     // MARK: Phases
