@@ -102,7 +102,7 @@ extension ALSModel {
             return try ALSModel(
                 factors: k, userStorage: .mapped(userFactors), itemStorage: .mapped(itemFactors),
                 userBiases: userBiases, itemBiases: itemBiases, globalMean: h.globalMean, userIDs: userIDs,
-                itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory)
+                itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory, itemCounts: nil)
         } catch let error as ALSError {
             throw corrupt("inconsistent model (\(error))")
         }

@@ -20,8 +20,14 @@ public struct ScoredID: Sendable, Hashable {
     }
 }
 
-/// The items a user has already interacted with, which `recommend` leaves out.
+/// The items a user has already interacted with, which `recommend` leaves out: one type for the
+/// single-user, batch and fold-in calls.
 public enum SeenItems: Sendable {
+    /// The user's training interactions: for a user of the model, the ones kept with the model
+    /// (not kept yet: see `ALSError`); for a folded-in user, the interactions given. Throws
+    /// `ALSError.invalidConfiguration` for a user of a model that kept none (an older file, or
+    /// trained without them): pass `.interactions(train)` or, knowingly, `.nothing`.
+    case training
     /// Leave nothing out.
     case nothing
     /// Leave out the user's row of this matrix, normally the training data. Its item dimension
@@ -76,23 +82,26 @@ extension ALSModel {
 
     /// The single-user path once the inputs are checked; `seen` is ascending and unique.
     internal func _recommend(user u: Int, filter: _ItemFilter, seen: [Int]) throws -> [Scored] {
+        _withUserRow(u) { _recommend($0, filter: filter, seen: seen) }
+    }
+
+    /// The single-user path for any user row, a row of the model or a folded-in user.
+    internal func _recommend(_ row: _UserRow, filter: _ItemFilter, seen: [Int]) -> [Scored] {
         let excluded = filter.excluded(adding: seen)
         if let allowed = filter.allowed {
-            return _selectTopK(k: filter.k, candidates: _sortedDifference(allowed, excluded)) {
-                score(user: u, item: $0)
-            }
+            return _selectTopK(k: filter.k, candidates: _sortedDifference(allowed, excluded)) { _score(row, item: $0) }
         }
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: items) { scores in
             // Int16 pre-selection when the factors allow it (half the bytes to read), else sgemv.
             let slack: Float
-            if let s = _quantizedScores(user: u, into: scores) {
+            if let s = _quantizedScores(row, into: scores) {
                 slack = s
             } else {
-                _approximateScores(user: u, into: scores)
-                slack = _recommendSlack(user: u)
+                _approximateScores(row, into: scores)
+                slack = _recommendSlack(row)
             }
             return _selectTopK(k: filter.k, approximate: UnsafeBufferPointer(scores), excluding: excluded, slack: slack) {
-                score(user: u, item: $0)
+                _score(row, item: $0)
             }
         }
     }
@@ -100,6 +109,10 @@ extension ALSModel {
     /// The seen items of dense user `u`, ascending and unique, checked against the model.
     internal func _seenItems(_ seen: SeenItems, user u: Int) throws -> [Int] {
         switch seen {
+        case .training:
+            throw ALSError.invalidConfiguration(
+                parameter: "excludeSeen",
+                reason: "this model keeps no training interactions; pass `.interactions(train)` with the training data, or `.nothing`")
         case .nothing:
             return []
         case .interactions(let m):
@@ -109,11 +122,21 @@ extension ALSModel {
                     "user \(u) has no row in the interaction matrix (\(m.users) users); pass .nothing or .items for users added after training")
             }
             return m.byUser.range(of: u).map { Int(m.byUser.innerIndices[$0]) }
+        case .items, .ids:
+            return try _listedSeenItems(seen)
+        }
+    }
+
+    /// The items of `.items` or `.ids`, checked, ascending and unique; [] for any other case.
+    internal func _listedSeenItems(_ seen: SeenItems) throws -> [Int] {
+        switch seen {
         case .items(let list):
             for i in list { try _checkIndex(i, .item) }
             return _sortedUnique(list)
         case .ids(let ids):
             return _sortedUnique(try _indices(of: ids, .item))
+        case .training, .nothing, .interactions:
+            return []
         }
     }
 

@@ -73,12 +73,14 @@ extension ALSModel {
     }
 
     /// This model with one side's factors, biases and ids replaced (and a fresh serving cache).
+    /// An appended item has no training interactions, so its kept count is 0.
     private func _replacing(_ side: _Side, factors f: [Float], biases b: [Float], ids: IDMap) throws -> ALSModel {
         let user = side == .user
+        let counts = user ? _itemCounts : _itemCounts.map { $0 + [Int](repeating: 0, count: ids.count - items) }
         return try ALSModel(
             factors: factors, userStorage: user ? .array(f) : _userFactors, itemStorage: user ? _itemFactors : .array(f),
             userBiases: user ? b : userBiases, itemBiases: user ? itemBiases : b, globalMean: globalMean,
             userIDs: user ? ids : userIDs, itemIDs: user ? itemIDs : ids, configuration: configuration,
-            lossHistory: lossHistory)
+            lossHistory: lossHistory, itemCounts: counts)
     }
 }
