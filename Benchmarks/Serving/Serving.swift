@@ -78,7 +78,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("recommend top-10, all 138,493 users, seen excluded, 2 threads",
               configuration: .init(metrics: [.wallClock], timeUnits: .milliseconds, warmupIterations: 0,
                                    maxDuration: .seconds(30), maxIterations: 3)) { benchmark, fixture in
-        let all = try! fixture.model.recommendAll(k: 10, excludeSeen: fixture.train, threads: 2)
+        let all = try! fixture.model.recommendAll(k: 10, excludeSeen: .interactions(fixture.train), threads: 2)
         blackHole(all)
     } setup: {
         try Fixture(withTrain: true)

@@ -24,7 +24,7 @@ public struct ScoredID: Sendable, Hashable {
 /// single-user, batch and fold-in calls.
 public enum SeenItems: Sendable {
     /// The user's training interactions: for a user of the model, the ones kept with the model
-    /// (not kept yet: see `ALSError`); for a folded-in user, the interactions given. Throws
+    /// (`ALSModel.hasSeenItems`); for a folded-in user, the interactions given. Throws
     /// `ALSError.invalidConfiguration` for a user of a model that kept none (an older file, or
     /// trained without them): pass `.interactions(train)` or, knowingly, `.nothing`.
     case training
@@ -45,9 +45,10 @@ extension ALSModel {
     /// ties go to the lower item index.
     ///
     /// - Parameters:
-    ///   - excludeSeen: the items to leave out. There is deliberately no default: silently
-    ///     recommending training items back is the most common ALS evaluation bug, so callers
-    ///     say `.interactions(train)` or, knowingly, `.nothing`.
+    ///   - excludeSeen: the items to leave out. Default `.training`, the user's training
+    ///     interactions kept with the model: silently recommending training items back is the
+    ///     most common ALS evaluation bug, so keeping them takes a `.nothing`. A model that keeps
+    ///     none (`hasSeenItems` false) throws on the default rather than return them.
     ///   - allow: when given, only these items are candidates (duplicates ignored).
     ///   - deny: items never returned.
     /// - Returns: `min(k, candidates)` results, where the candidates are the allowed items that
@@ -60,7 +61,7 @@ extension ALSModel {
     /// on the first query and kept: half the size of the item factors), or one `sgemv` when the
     /// factors cannot be quantised, then a heap of size k (no full sort); with an allow-list,
     /// one dot product per allowed item instead.
-    public func recommend(user: Int, k: Int, excludeSeen: SeenItems, allow: [Int]? = nil,
+    public func recommend(user: Int, k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil,
                           deny: [Int] = []) throws -> [Scored] {
         try _checkIndex(user, .user)
         let filter = try _ItemFilter(model: self, k: k, allow: allow, deny: deny)
@@ -71,7 +72,7 @@ extension ALSModel {
     /// deny lists are ids of the model's `userIDs`/`itemIDs`, and results carry item ids.
     ///
     /// - Throws: `ALSError.unknownID` for an id the model does not know.
-    public func recommend(userID: String, k: Int, excludeSeen: SeenItems, allow: [String]? = nil,
+    public func recommend(userID: String, k: Int, excludeSeen: SeenItems = .training, allow: [String]? = nil,
                           deny: [String] = []) throws -> [ScoredID] {
         let user = try _index(of: userID, .user)
         let results = try recommend(user: user, k: k, excludeSeen: excludeSeen,
@@ -110,9 +111,7 @@ extension ALSModel {
     internal func _seenItems(_ seen: SeenItems, user u: Int) throws -> [Int] {
         switch seen {
         case .training:
-            throw ALSError.invalidConfiguration(
-                parameter: "excludeSeen",
-                reason: "this model keeps no training interactions; pass `.interactions(train)` with the training data, or `.nothing`")
+            return try _trainingItems(of: u)
         case .nothing:
             return []
         case .interactions(let m):

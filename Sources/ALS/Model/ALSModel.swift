@@ -28,6 +28,9 @@ public struct ALSModel: Sendable {
     /// The training data's per-item counts, kept when fold-in needs them
     /// (`foldInNeedsItemCounts`: weighted mode, popularity-weighted implicit), else nil.
     internal let _itemCounts: [Int]?
+    /// The training interactions (item indices per user) that `SeenItems.training` leaves
+    /// out, or nil when the model keeps none.
+    internal let _seen: _SeenMatrix?
     /// Norms and bounds that serving computes once (see `_ServingCache`).
     internal let _cache = _ServingCache()
 
@@ -46,13 +49,14 @@ public struct ALSModel: Sendable {
         try self.init(factors: factors, userStorage: .array(userFactors), itemStorage: .array(itemFactors),
                       userBiases: userBiases, itemBiases: itemBiases, globalMean: globalMean,
                       userIDs: userIDs, itemIDs: itemIDs, configuration: configuration,
-                      lossHistory: lossHistory, itemCounts: itemCounts)
+                      lossHistory: lossHistory, itemCounts: itemCounts, seen: nil)
     }
 
     /// The designated initializer over either storage (arrays, or ranges of a mapped file).
     internal init(factors: Int, userStorage userFactors: _FactorStorage, itemStorage itemFactors: _FactorStorage,
                   userBiases: [Float], itemBiases: [Float], globalMean: Float, userIDs: IDMap, itemIDs: IDMap,
-                  configuration: ALSConfiguration, lossHistory: [Double], itemCounts: [Int]?) throws {
+                  configuration: ALSConfiguration, lossHistory: [Double], itemCounts: [Int]?,
+                  seen: _SeenMatrix?) throws {
         guard userFactors.count == userIDs.count * factors, itemFactors.count == itemIDs.count * factors else {
             throw ALSError.shapeMismatch("factor arrays do not match \(userIDs.count) users, \(itemIDs.count) items, k = \(factors)")
         }
@@ -62,6 +66,9 @@ public struct ALSModel: Sendable {
         }
         guard itemCounts.map({ $0.count == itemIDs.count && $0.allSatisfy { $0 >= 0 } }) ?? true else {
             throw ALSError.shapeMismatch("itemCounts must hold one count ≥ 0 per item (\(itemIDs.count))")
+        }
+        guard seen.map({ $0.users == userIDs.count }) ?? true else {
+            throw ALSError.shapeMismatch("the seen items have \(seen?.users ?? 0) rows for \(userIDs.count) users")
         }
         self.factors = factors
         self._userFactors = userFactors
@@ -74,6 +81,15 @@ public struct ALSModel: Sendable {
         self.configuration = configuration
         self.lossHistory = lossHistory
         self._itemCounts = itemCounts
+        self._seen = seen
+    }
+
+    /// This model with other item counts and seen items; the factors are shared, not copied,
+    /// and the serving cache is fresh.
+    internal func _with(itemCounts: [Int]?, seen: _SeenMatrix?) throws -> ALSModel {
+        try ALSModel(factors: factors, userStorage: _userFactors, itemStorage: _itemFactors, userBiases: userBiases,
+                     itemBiases: itemBiases, globalMean: globalMean, userIDs: userIDs, itemIDs: itemIDs,
+                     configuration: configuration, lossHistory: lossHistory, itemCounts: itemCounts, seen: seen)
     }
 
     /// True when scores include a global mean and biases.

@@ -26,9 +26,7 @@ extension ALSModel {
     /// - Parameter counts: one count per item, `(0..<items).map { train.byItem.count(of: $0) }`.
     /// - Throws: `ALSError.shapeMismatch` when there is not one count ≥ 0 per item.
     public func withItemCounts(_ counts: [Int]) throws -> ALSModel {
-        try ALSModel(factors: factors, userStorage: _userFactors, itemStorage: _itemFactors, userBiases: userBiases,
-                     itemBiases: itemBiases, globalMean: globalMean, userIDs: userIDs, itemIDs: itemIDs,
-                     configuration: configuration, lossHistory: lossHistory, itemCounts: counts)
+        try _with(itemCounts: counts, seen: _seen)
     }
 
     /// The exact least-squares user factors for `interactions` (dense item index, value) against
@@ -59,16 +57,20 @@ extension ALSModel {
     }
 
     /// A new model in which user `id` has the folded-in factors: the row is replaced when the
-    /// user exists and appended otherwise. The receiver is unchanged; the new model copies the
+    /// user exists and appended otherwise, and, when the model keeps seen items, the user's seen
+    /// items become `interactions`. The receiver is unchanged; the new model copies the
     /// user factors (O(users·k)), so serve new users with `recommend(interactions:k:)` instead
     /// and use this to write a model that keeps them.
     public func foldingIn(userID id: String, interactions: [(item: Int, value: Float)],
                           itemCounts: [Int]? = nil) throws -> ALSModel {
         let folded = try foldIn(interactions: interactions, itemCounts: itemCounts)
-        if let user = userIDs.index(of: id) {
-            return try updating(userFactors: folded.factors, for: user, bias: hasBiases ? folded.bias : nil)
-        }
-        return try appendingUser(id: id, factors: folded.factors, bias: folded.bias)
+        let user = userIDs.index(of: id)
+        let model = try user.map { try updating(userFactors: folded.factors, for: $0, bias: hasBiases ? folded.bias : nil) }
+            ?? appendingUser(id: id, factors: folded.factors, bias: folded.bias)
+        // The user's seen items are now the interactions the new factors were fitted to.
+        guard let seen = model._seen else { return model }
+        return try model._with(itemCounts: model._itemCounts,
+                               seen: seen.settingRow(user ?? users, to: try _foldInRow(interactions).items))
     }
 
     /// (dense item, value) pairs of external item ids; `ALSError.unknownID` for an unknown id.

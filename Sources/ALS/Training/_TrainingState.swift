@@ -207,7 +207,8 @@ internal struct _TrainingState {
         return total
     }
 
-    /// The trained model, splitting the bias column off, with the item counts fold-in needs.
+    /// The trained model, splitting the bias column off, with the item counts fold-in needs and
+    /// the training interactions as its seen items.
     func model(lossHistory: [Double]) throws -> ALSModel {
         func split(_ F: [Float], rows: Int) -> ([Float], [Float]) {
             guard hasBias else { return (F, []) }
@@ -224,9 +225,10 @@ internal struct _TrainingState {
         let model = try ALSModel(factors: k, userFactors: uf, itemFactors: vf, userBiases: ub, itemBiases: vb,
                                  globalMean: mean, userIDs: data.userIDs, itemIDs: data.itemIDs,
                                  configuration: config, lossHistory: lossHistory)
-        // Fold-in of these modes weighs items by their training counts: keep them.
-        return model.foldInNeedsItemCounts
-            ? try model.withItemCounts((0 ..< data.items).map { data.byItem.count(of: $0) }) : model
+        // Fold-in of some modes weighs items by their training counts: keep them. The seen
+        // items share the training matrix's arrays (no copy).
+        let counts = model.foldInNeedsItemCounts ? (0 ..< data.items).map { data.byItem.count(of: $0) } : nil
+        return try model._with(itemCounts: counts, seen: _SeenMatrix(data.byUser))
     }
 
     /// The raw augmented factors (for tests comparing half-steps against the reference).
