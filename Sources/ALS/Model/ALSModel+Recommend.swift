@@ -1,5 +1,5 @@
 /// One ranked result: a dense index (an item, or a user for `similarUsers`) and its score.
-public struct Scored: Sendable, Hashable {
+public struct Scored: Sendable, Hashable, Codable {
     public var index: Int
     public var score: Float
 
@@ -10,7 +10,7 @@ public struct Scored: Sendable, Hashable {
 }
 
 /// One ranked result named by its external id (as in the data file).
-public struct ScoredID: Sendable, Hashable {
+public struct ScoredID: Sendable, Hashable, Codable {
     public var id: String
     public var score: Float
 

@@ -106,4 +106,10 @@ public struct ALSModel: Sendable {
         }
         return dot + _offset(user: u, item: i)
     }
+
+    /// `score(user:item:)` by external ids.
+    /// - Throws: `ALSError.unknownID` for an id the model does not know.
+    public func score(userID: String, itemID: String) throws -> Float {
+        score(user: try _index(of: userID, .user), item: try _index(of: itemID, .item))
+    }
 }
