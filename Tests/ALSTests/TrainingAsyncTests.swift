@@ -37,6 +37,22 @@ struct TrainingAsyncTests {
         #expect(reported.allSatisfy { $0.seconds >= 0 && $0.iterations == 4 })
     }
 
+    /// The README's async snippet, as written there.
+    static func retrain() async throws -> ALSModel {
+        let rows: [(user: String, item: String, value: Float)] = [("alice", "fig", 1), ("bob", "fig", 2), ("bob", "pear", 1)]
+        let matrix = try InteractionMatrix(rows: rows)    // ids numbered as the loader numbers them
+        let (updates, continuation) = AsyncStream.makeStream(of: ALSProgress.self)
+        async let model = ALSTrainer(ALSConfiguration(mode: .implicit)).fit(matrix, progress: continuation)
+        for await p in updates { _ = (p.iteration, p.loss ?? 0, p.seconds) }
+        return try await model
+    }
+
+    @Test("the README's async snippet trains")
+    func readmeSnippet() async throws {
+        let model = try await Self.retrain()
+        #expect(model.users == 2 && model.items == 2 && model.lossHistory.count == ALSConfiguration(mode: .implicit).iterations)
+    }
+
     @Test("the AsyncStream form yields each iteration and finishes")
     func stream() async throws {
         let data = try smallProblem(users: 40, items: 30, count: 300, seed: 3)
