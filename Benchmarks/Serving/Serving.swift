@@ -1,7 +1,9 @@
 // Serving benchmarks at MovieLens-20M shape (138,493 users × 26,744 items, k = 64):
 //   - single-user top-10 latency, one query per sample, 10,000 samples (p50 and p99 matter);
 //   - loading a model file of that shape (mmap, checksum, id maps);
-//   - batch top-10 for every user on 2 threads.
+//   - batch top-10 for every user on 2 threads;
+//   - fold-in plus top-10 for a new user with 50 interactions (by item id), one query per sample;
+//   - single-user top-10 with the seen items read from the model (`SeenItems.training`).
 // Factors are random values: latency and load time do not depend on what the factors mean.
 // The seen items are the synthetic ML-20M-shaped training data (`SyntheticData`), as a user of
 // the model would exclude them.
@@ -45,6 +47,9 @@ final class QueryCursor: @unchecked Sendable {
     }
 }
 
+/// A new user's interactions: (external item id, value).
+typealias NewUser = [(itemID: String, value: Float)]
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock], timeUnits: .microseconds)
 
@@ -59,6 +64,46 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(top)
     } setup: {
         (try Fixture(withTrain: true), QueryCursor())
+    }
+
+    Benchmark("fold-in + top-10, new user with 50 interactions, 26,744 items, k=64",
+              configuration: .init(metrics: [.wallClock], timeUnits: .microseconds, warmupIterations: 100,
+                                   maxDuration: .seconds(60), maxIterations: 10_000)) { (benchmark, state: (Fixture, [NewUser], QueryCursor)) in
+        let (fixture, queries, cursor) = state
+        let interactions = queries[cursor.next(users: queries.count)]
+        benchmark.startMeasurement()
+        let top = try! fixture.model.recommend(interactions: interactions, k: 10)
+        benchmark.stopMeasurement()
+        blackHole(top)
+    } setup: {
+        let fixture = try Fixture(withTrain: false)
+        // 1,000 new users, each 50 distinct items with play counts 1…5, drawn outside the
+        // measured region; the first fold-in (the warm-up) computes the model's item Gram.
+        var rng = SystemRandomNumberGenerator()
+        let queries = (0 ..< 1_000).map { _ -> NewUser in
+            var items = Set<Int>()
+            while items.count < 50 { items.insert(Int.random(in: 0 ..< shape.items, using: &rng)) }
+            return items.map { (itemID: fixture.model.itemIDs.externalID($0), value: Float(Int.random(in: 1 ... 5, using: &rng))) }
+        }
+        return (fixture, queries, QueryCursor())
+    }
+
+    Benchmark("recommend top-10, one user, seen items read from the model",
+              configuration: .init(metrics: [.wallClock], timeUnits: .microseconds, warmupIterations: 100,
+                                   maxDuration: .seconds(60), maxIterations: 10_000)) { (benchmark, state: (ALSModel, QueryCursor)) in
+        let (model, cursor) = state
+        let user = cursor.next(users: model.users)
+        benchmark.startMeasurement()
+        let top = try! model.recommend(user: user, k: 10)
+        benchmark.stopMeasurement()
+        blackHole(top)
+    } setup: {
+        // Saved and loaded, as a service would serve it: the seen items stay in the mapping.
+        let fixture = try Fixture(withTrain: true)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("als-serving-seen-\(getpid()).als")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try fixture.model.withSeenItems(fixture.train).save(to: url)
+        return (try ALSModel.load(from: url), QueryCursor())
     }
 
     Benchmark("load a 138,493 × 26,744 × 64 model file",
@@ -78,7 +123,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("recommend top-10, all 138,493 users, seen excluded, 2 threads",
               configuration: .init(metrics: [.wallClock], timeUnits: .milliseconds, warmupIterations: 0,
                                    maxDuration: .seconds(30), maxIterations: 3)) { benchmark, fixture in
-        let all = try! fixture.model.recommendAll(k: 10, excludeSeen: fixture.train, threads: 2)
+        let all = try! fixture.model.recommendAll(k: 10, excludeSeen: .interactions(fixture.train), threads: 2)
         blackHole(all)
     } setup: {
         try Fixture(withTrain: true)

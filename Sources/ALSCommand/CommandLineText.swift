@@ -20,6 +20,12 @@ enum CommandLineText {
         for name in ["skipInvalid", "allowNegative", "biases", "globalMean"] { table[name] = (nil, false) }
         // The library's share of known ids; the command line has only the override.
         table["minimumFraction"] = ("--allow-unknown", false)
+        // Seen items: the library's `SeenItems` cases and the save option, as `recommend` and
+        // `train` spell them.
+        table["excludeSeen"] = ("--exclude-seen", false)
+        table[".interactions(train)"] = ("--exclude-seen DATA", false)
+        table[".nothing"] = ("--include-seen", false)
+        table["includeSeenItems"] = ("--no-seen", false)
         return table
     }()
 

@@ -15,8 +15,9 @@ struct FoldInCommand: TextCommand {
             The user's factors are the exact least-squares solution against the model's item \
             factors in the model's own mode, as in one user half-step of training. Models trained \
             in weighted mode, or in implicit mode with --missing-weight-exponent, weigh items by \
-            their training counts: pass the training data with --train (read with the input \
-            options). The items of FILE are left out of the recommendations.
+            their training counts, which 'als train' keeps in the model; for a model saved \
+            without them, pass the training data with --train (read with the input options). \
+            The items of FILE are left out of the recommendations.
 
             Examples:
               als fold-in m.als --interactions liked.txt --k 10
@@ -33,7 +34,7 @@ struct FoldInCommand: TextCommand {
     @Option(help: "Number of items to recommend.")
     var k: Int = 10
 
-    @Option(help: ArgumentHelp("The training data, for the per-item counts that weighted and popularity-weighted implicit models need.",
+    @Option(help: ArgumentHelp("The training data, for the per-item counts that weighted and popularity-weighted implicit models saved without them need.",
                                valueName: "data"))
     var train: String?
 
@@ -60,21 +61,20 @@ struct FoldInCommand: TextCommand {
     /// Folds the user in, writes `--output` when given, and writes the recommendations to `out`.
     func write(to out: inout some TextOutputStream) throws {
         try checkOutputPaths(output)
-        let model = try loadModel(self.model)
+        var model = try loadModel(self.model)
         let pairs = try Self.parseInteractions(path: interactions, model: model)
-        var counts: [Int]? = nil
-        if model.foldInNeedsItemCounts {
-            guard let train else {
-                throw ValidationError(
-                    "this model was trained in \(model.configuration.mode.rawValue) mode, whose item weights depend on each item's training count; pass the training data with --train DATA.")
-            }
+        if let train {
             let data = try model.reindexed(input.load(train).matrix, file: train, allowUnknown: allowUnknown)
-            counts = (0 ..< model.items).map { data.byItem.count(of: $0) }
+            model = try model.withItemCounts((0 ..< model.items).map { data.byItem.count(of: $0) })
+        } else if model.foldInNeedsItemCounts, model.itemCounts == nil {
+            throw ValidationError(
+                "this model was trained in \(model.configuration.mode.rawValue) mode, whose item weights depend on each item's training count, and was saved without them; pass the training data with --train DATA.")
         }
         let id = user ?? Self.newUserID(model)
-        let folded = try model.foldingIn(userID: id, interactions: pairs, itemCounts: counts)
-        let items = try folded.recommend(userID: id, k: k, excludeSeen: .items(pairs.map(\.item)))
+        let items = try model.recommend(interactions: pairs, k: k)
+            .map { ScoredID(id: model.itemIDs.externalID($0.index), score: $0.score) }
         if let output {
+            let folded = try model.foldingIn(userID: id, interactions: pairs)
             try folded.save(to: URL(fileURLWithPath: output))
             InputOptions.printToStandardError(
                 "wrote \(output): user \(id) \(model.userIDs.index(of: id) == nil ? "added" : "replaced") from \(pairs.count) interactions")

@@ -3,14 +3,17 @@ import ArgumentParser
 import Foundation
 
 /// `als recommend MODEL --user ID`: a user's top-K items from a saved model, with the training
-/// items and any deny-list left out; `--all-users` for everyone at once (batch scoring).
+/// items (kept in the model, or from `--exclude-seen DATA`) and any deny-list left out;
+/// `--all-users` for everyone at once (batch scoring).
 struct RecommendCommand: TextCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
         abstract: "Print a user's top-K recommendations from a saved model.",
         discussion: """
-            DATA (--exclude-seen) is read with the input options below and matched to the model \
-            by id: pass the file the model was trained on to leave each user's training items out.
+            Each user's training items are left out: the ones 'als train' keeps in the model, or \
+            those of DATA (--exclude-seen), read with the input options below and matched to the \
+            model by id; --include-seen keeps them. A model saved without them (an older file, \
+            --no-seen, an .npz) needs one of the two.
 
             --allow and --deny take a comma-separated list of item ids, or the path of an \
             existing file with one id per line.
@@ -19,9 +22,9 @@ struct RecommendCommand: TextCommand {
             as JSON Lines with --json; --timing reports the scoring time on standard error.
 
             Examples:
-              als recommend m.als --user 196 --k 10 --exclude-seen train.tsv
-              als recommend m.als --user 196 --deny 50,181 --json
-              als recommend m.als --all-users --exclude-seen train.tsv --timing > /dev/null
+              als recommend m.als --user 196 --k 10
+              als recommend old.als --user 196 --exclude-seen train.tsv --deny 50,181 --json
+              als recommend m.als --all-users --timing > /dev/null
             """)
 
     @Argument(help: ArgumentHelp("A model written by 'als train' (or an implicit .npz).", valueName: "model"))
@@ -36,9 +39,12 @@ struct RecommendCommand: TextCommand {
     @Option(help: "Number of items to recommend.")
     var k: Int = 10
 
-    @Option(help: ArgumentHelp("Leave out the items each user has in this interactions file (normally the training data).",
+    @Option(help: ArgumentHelp("Leave out the items each user has in this interactions file instead of those the model keeps.",
                                valueName: "data"))
     var excludeSeen: String?
+
+    @Flag(help: "Keep each user's training items among the candidates.")
+    var includeSeen = false
 
     @Option(help: ArgumentHelp("Only recommend these items: ids separated by commas, or a file with one id per line.",
                                valueName: "file|ids"))
@@ -67,24 +73,26 @@ struct RecommendCommand: TextCommand {
         guard k >= 1 else { throw ValidationError("--k must be at least 1 (got \(k)).") }
         guard threads >= 0 else { throw ValidationError("--threads must be ≥ 0 (0 = every core).") }
         if threads != 0 || timing, !allUsers { throw ValidationError("--threads and --timing go with --all-users.") }
+        if includeSeen, excludeSeen != nil { throw ValidationError("Pass at most one of --include-seen and --exclude-seen DATA.") }
         for (flag, value) in [("--allow", allow), ("--deny", deny)] {
             if let value, value.isEmpty { throw ValidationError("\(flag) needs at least one item id.") }
         }
     }
 
-    /// What the command reads before it can answer: the model, DATA re-indexed over the model's
-    /// ids, and the allow and deny lists.
+    /// What the command reads before it can answer: the model, the seen items (DATA re-indexed
+    /// over the model's ids, or the model's own), and the allow and deny lists.
     struct Inputs {
         var model: ALSModel
-        var seen: InteractionMatrix?
+        var seen: SeenItems
         var allow: [String]?
         var deny: [String]
     }
 
     func loadInputs() throws -> Inputs {
         let model = try loadModel(self.model)
-        return Inputs(model: model, seen: try excludeSeen.map { try model.reindexed(input.load($0).matrix, file: $0, allowUnknown: allowUnknown) },
-                      allow: try allow.map(readIDList), deny: try deny.map(readIDList) ?? [])
+        let seen = try excludeSeen.map { SeenItems.interactions(try model.reindexed(input.load($0).matrix, file: $0, allowUnknown: allowUnknown)) }
+            ?? (includeSeen ? .nothing : .training)
+        return Inputs(model: model, seen: seen, allow: try allow.map(readIDList), deny: try deny.map(readIDList) ?? [])
     }
 
     /// Loads the inputs and writes the recommendations to `out`.
@@ -97,8 +105,7 @@ struct RecommendCommand: TextCommand {
         let model = inputs.model
         guard allUsers else {
             guard let user else { throw ValidationError("Pass exactly one of --user ID and --all-users.") }
-            let items = try model.recommend(userID: user, k: k, excludeSeen: inputs.seen.map { .interactions($0) } ?? .nothing,
-                                            allow: inputs.allow, deny: inputs.deny)
+            let items = try model.recommend(userID: user, k: k, excludeSeen: inputs.seen, allow: inputs.allow, deny: inputs.deny)
             out.write(json ? try Rendering.json("user", user, items) : Rendering.table(items, idHeader: "item"))
             return
         }

@@ -40,6 +40,10 @@ struct TrainCommand: ParsableCommand {
           help: "Compute the loss after every iteration (--no-loss skips it, as implicit's calculate_training_loss=False; progress then shows no loss).")
     var loss = true
 
+    @Flag(inversion: .prefixedNo,
+          help: "Keep the training interactions in the model, so that 'als recommend' leaves each user's seen items out (--no-seen saves 4 bytes per interaction; recommend then needs --exclude-seen DATA or --include-seen).")
+    var seen = true
+
     @Option(help: "What to print on standard output when done: text (one line) or json (one object: configuration, per-iteration loss and seconds, final figures).")
     var format: ReportFormat = .text
 
@@ -78,7 +82,7 @@ struct TrainCommand: ParsableCommand {
             if !input.quiet { printProgress(p) }
         }
         let trainingSeconds = fit.seconds
-        try model.save(to: URL(fileURLWithPath: output))
+        try model.save(to: URL(fileURLWithPath: output), includeSeenItems: seen)
         if let exportNpz { try model.exportNPZ(to: URL(fileURLWithPath: exportNpz)) }
         if format == .json || report != nil {
             let json = try jsonReport(TrainReport(

@@ -99,6 +99,23 @@ struct FoldInCommandTests {
         #expect(try ServingCommandFixture.jsonList(out).map { Float($0.score) } == expected.map(\.score))
     }
 
+    @Test("a weighted model from als train keeps its item counts: fold-in needs no --train")
+    func trainedModelKeepsCounts() throws {
+        let f = try ServingCommandFixture()
+        let train = try f.file("train.tsv", "alice\tapple\t1\nbob\tapple\t1\nbob\tcherry\t1\ncarol\tdate\t1\ncarol\tbanana\t2\n")
+        let path = f.directory.appendingPathComponent("weighted.als").path
+        let command = try #require(try ALSTool.parseAsRoot(["train", train, "--output", path, "--mode", "weighted", "--factors", "2",
+                                                            "--iterations", "2", "--quiet"]) as? TrainCommand)
+        _ = try command.train()
+        let liked = try f.file("liked.txt", "apple\ncherry,2\n")
+        let out = try ServingCommandFixture.output(["fold-in", path, "--interactions", liked, "--json"])
+        let withTrain = try ServingCommandFixture.output(["fold-in", path, "--interactions", liked, "--train", train, "--json", "--quiet"])
+        #expect(out == withTrain)
+        let model = try ALSModel.load(from: URL(fileURLWithPath: path))
+        let expected = try model.recommend(interactions: [(itemID: "apple", value: 1), (itemID: "cherry", value: 2)], k: 10)
+        #expect(try ServingCommandFixture.jsonList(out).map(\.id) == expected.map(\.id))
+    }
+
     @Test("k ≥ 1 and a non-empty --user", arguments: [["--k", "0"], ["--user", ""]])
     func validation(flags: [String]) {
         let failure = ServingCommandFixture.failure(["fold-in", "/nonexistent.als", "--interactions", "x.txt"] + flags)

@@ -99,17 +99,17 @@ struct RecommendCommandTests {
             """)
     }
 
-    @Test("without --exclude-seen nothing is left out, and ties go to the lower item index")
+    @Test("with --include-seen nothing is left out, and ties go to the lower item index")
     func noExclusion() throws {
         let f = try ServingCommandFixture()
-        let out = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol"])
+        let out = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol", "--include-seen"])
         #expect(ServingCommandFixture.tableRows(out).map(\.id) == ["cherry", "banana", "date", "apple", "elder"])
     }
 
     @Test("--json gives the same items and scores as the library")
     func json() throws {
         let f = try ServingCommandFixture()
-        let out = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "alice", "--k", "4", "--json"])
+        let out = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "alice", "--k", "4", "--json", "--include-seen"])
         #expect(out.hasSuffix("\n") && out.filter { $0 == "\n" }.count == 1)
         let expected = try f.model.recommend(userID: "alice", k: 4, excludeSeen: .nothing)
         let got = try ServingCommandFixture.jsonList(out)
@@ -132,12 +132,12 @@ struct RecommendCommandTests {
     func filters() throws {
         let f = try ServingCommandFixture()
         let denyFile = try f.file("deny.txt", "banana\n\n  date  \n")
-        let denied = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol", "--deny", denyFile])
+        let denied = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol", "--deny", denyFile, "--include-seen"])
         #expect(ServingCommandFixture.tableRows(denied).map(\.id) == ["cherry", "apple", "elder"])
-        let allowed = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol",
+        let allowed = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol", "--include-seen",
                                                         "--allow", "elder, apple", "--deny", "apple"])
         #expect(ServingCommandFixture.tableRows(allowed).map(\.id) == ["elder"])
-        let none = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol", "--allow", "apple", "--deny", "apple"])
+        let none = try ServingCommandFixture.output(["recommend", f.modelPath, "--user", "carol", "--allow", "apple", "--deny", "apple", "--include-seen"])
         #expect(none.hasSuffix("(no candidates left)\n"))
     }
 
@@ -154,10 +154,33 @@ struct RecommendCommandTests {
             }
         }
         #expect(tsv == expected)
-        let lines = try ServingCommandFixture.output(["recommend", f.modelPath, "--all-users", "--k", "2", "--json"])
+        let lines = try ServingCommandFixture.output(["recommend", f.modelPath, "--all-users", "--k", "2", "--json", "--include-seen"])
             .split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(try ServingCommandFixture.jsonList(lines[2]).map(\.id) == ["cherry", "banana"])
+    }
+
+    @Test("a model from als train leaves each user's training items out by default; --no-seen asks for a flag")
+    func trainedModelKeepsSeen() throws {
+        let f = try ServingCommandFixture()
+        let train = try f.file("train.tsv", "alice\tapple\t1\nalice\tbanana\t2\nbob\tcherry\t1\ncarol\tdate\t1\ncarol\tapple\t1\nbob\telder\t1\n")
+        let kept = f.directory.appendingPathComponent("kept.als").path, bare = f.directory.appendingPathComponent("bare.als").path
+        for (path, extra) in [(kept, []), (bare, ["--no-seen"])] {
+            let command = try #require(try ALSTool.parseAsRoot(["train", train, "--output", path, "--factors", "2",
+                                                                "--iterations", "2", "--quiet"] + extra) as? TrainCommand)
+            _ = try command.train()
+        }
+        let byDefault = try ServingCommandFixture.output(["recommend", kept, "--user", "alice", "--k", "5"])
+        #expect(byDefault == (try ServingCommandFixture.output(["recommend", kept, "--user", "alice", "--k", "5",
+                                                                "--exclude-seen", train, "--quiet"])))
+        #expect(ServingCommandFixture.tableRows(byDefault).map(\.id).sorted() == ["cherry", "date", "elder"])
+        let included = try ServingCommandFixture.output(["recommend", kept, "--user", "alice", "--k", "5", "--include-seen"])
+        #expect(ServingCommandFixture.tableRows(included).count == 5)
+        let all = try ServingCommandFixture.output(["recommend", kept, "--all-users", "--k", "5"])
+        #expect(!all.contains("alice\t1\tapple") && !all.contains("bob\t1\tcherry"))
+        let failure = try #require(ServingCommandFixture.failure(["recommend", bare, "--user", "alice"]))
+        #expect(failure.message.contains("--exclude-seen DATA") && failure.message.contains("--include-seen"), "\(failure.message)")
+        #expect(try ServingCommandFixture.output(["recommend", bare, "--user", "alice", "--exclude-seen", train, "--quiet"]) == byDefault)
     }
 
     @Test("an unknown user or item ends with ALSError's message and a non-zero exit, not a crash")
@@ -175,7 +198,8 @@ struct RecommendCommandTests {
 
     @Test("bad flag combinations are rejected before anything is loaded",
           arguments: [["--k", "0", "--user", "a"], [], ["--user", "a", "--all-users"], ["--user", "a", "--threads", "2"],
-                      ["--user", "a", "--timing"], ["--all-users", "--threads=-1"], ["--user", "a", "--allow", ""]])
+                      ["--user", "a", "--timing"], ["--all-users", "--threads=-1"], ["--user", "a", "--allow", ""],
+                      ["--user", "a", "--include-seen", "--exclude-seen", "x.tsv"]])
     func validation(flags: [String]) {
         // The model path does not exist: validation must fail first, with a usage error.
         let failure = ServingCommandFixture.failure(["recommend", "/nonexistent.als"] + flags)

@@ -29,7 +29,7 @@ struct StandardOutputTests {
         let s = try TinySplit()
         defer { s.remove() }
         let path = try Self.model(users: 3, in: s)
-        let outcome = try ALSBinary.run(["recommend", path, "--user", "1"], standardOutput: try Self.devFull())
+        let outcome = try ALSBinary.run(["recommend", path, "--user", "1", "--include-seen"], standardOutput: try Self.devFull())
         #expect(!outcome.signalled && outcome.status == 1, "\(outcome)")
         #expect(outcome.standardError == "Error: cannot write to standard output (No space left on device).\n")
     }
@@ -39,7 +39,7 @@ struct StandardOutputTests {
         let s = try TinySplit()
         defer { s.remove() }
         let path = try Self.model(users: 20_000, in: s)
-        let outcome = try ALSBinary.shell("trap '' PIPE; \"$ALS\" recommend '\(path)' --all-users | head -1 > /dev/null; exit ${PIPESTATUS[0]}")
+        let outcome = try ALSBinary.shell("trap '' PIPE; \"$ALS\" recommend '\(path)' --all-users --include-seen | head -1 > /dev/null; exit ${PIPESTATUS[0]}")
         #expect(!outcome.signalled && outcome.status == 0, "\(outcome)")
         #expect(outcome.standardError.isEmpty)
     }

@@ -106,6 +106,10 @@ OPTIONS:
   --loss/--no-loss        Compute the loss after every iteration (--no-loss skips it, as implicit's
                           calculate_training_loss=False; progress then shows no loss). (default:
                           --loss)
+  --seen/--no-seen        Keep the training interactions in the model, so that 'als recommend'
+                          leaves each user's seen items out (--no-seen saves 4 bytes per
+                          interaction; recommend then needs --exclude-seen DATA or --include-seen).
+                          (default: --seen)
   --format <format>       What to print on standard output when done: text (one line) or json (one
                           object: configuration, per-iteration loss and seconds, final figures).
                           (values: text, json; default: text)

@@ -22,7 +22,7 @@ struct ConcurrencyTests {
         case 3: return .single(try model.similarItems(to: q % model.items, k: k))
         case 4: return .single(try model.similarUsers(to: user, k: k, deny: [0]))
         default: return .batch(try model.recommend(users: [user, (user + 1) % model.users, 0], k: k,
-                                                   excludeSeen: data, threads: 2))
+                                                   excludeSeen: .interactions(data), threads: 2))
         }
     }
 

@@ -63,13 +63,15 @@ struct FoldInTests {
         #expect(!recs.contains { $0.index == 1 || $0.index == 4 })
     }
 
-    @Test("modes weighted by item counts demand them; unknown items are typed errors")
+    @Test("modes weighted by item counts demand them when the model lacks them; unknown items are typed errors")
     func typedErrors() throws {
         var config = ALSConfiguration.plain(mode: .weighted)
         config.factors = 3; config.iterations = 2
         let data = try smallProblem()
         let model = try ALSTrainer(config).fit(data)
-        #expect(throws: ALSError.self) { try model.foldIn(interactions: [(item: 0, value: 1)]) }
+        let bare = try ALSModel(factors: model.factors, userFactors: model.userFactors, itemFactors: model.itemFactors,
+                                userIDs: model.userIDs, itemIDs: model.itemIDs, configuration: model.configuration)
+        #expect(throws: ALSError.self) { try bare.foldIn(interactions: [(item: 0, value: 1)]) }
         #expect(throws: ALSError.unknownID(kind: "item", id: "99")) {
             try model.foldIn(interactions: [(item: 99, value: 1)], itemCounts: [Int](repeating: 1, count: data.items))
         }

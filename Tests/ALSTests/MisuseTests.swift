@@ -24,7 +24,7 @@ struct MisuseTests {
         // Before: the item count matched, so dense items 2 and 3 (40 and 30 here, 30 and 40 in the
         // model) were left out, and the seen items 10 and 20 came back.
         #expect(throws: ALSError.self) { try model.recommend(userID: "7", k: 2, excludeSeen: .interactions(other)) }
-        #expect(throws: ALSError.self) { try model.recommend(users: [0], k: 2, excludeSeen: other) }
+        #expect(throws: ALSError.self) { try model.recommend(users: [0], k: 2, excludeSeen: .interactions(other)) }
         // Re-indexed over the model's ids, the right items are left out.
         let aligned = try model.reindexed(other)
         #expect(try model.recommend(userID: "7", k: 2, excludeSeen: .interactions(aligned)).map(\.id) == ["30", "40"])

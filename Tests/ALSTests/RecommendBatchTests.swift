@@ -10,11 +10,11 @@ struct RecommendBatchTests {
         let model = try ServingFixture.model(users: 37, items: 301, k: 16, seed: 31, biases: true, globalMean: 1.5)
         let data = try ServingFixture.interactions(for: model, perUser: 20, seed: 32)
         let bytes = rowsPerBlock * 4 * model.items
-        let all = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: data, threads: threads,
+        let all = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: .interactions(data), threads: threads,
                                       scoreBlockBytes: bytes)
-        let denied = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: data, deny: [1, 2, 3, 50],
+        let denied = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: .interactions(data), deny: [1, 2, 3, 50],
                                          threads: threads, scoreBlockBytes: bytes)
-        let allowed = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: nil,
+        let allowed = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: .nothing,
                                           allow: Array(stride(from: 0, to: 301, by: 3)), threads: threads)
         for u in 0 ..< model.users {
             #expect(all[u] == (try model.recommend(user: u, k: 10, excludeSeen: .interactions(data))))
@@ -28,15 +28,15 @@ struct RecommendBatchTests {
     func shapesOfTheBatch() throws {
         let model = try ServingFixture.model(users: 25, items: 80, k: 8, seed: 33, stringIDs: true)
         let data = try ServingFixture.interactions(for: model, perUser: 5, seed: 34)
-        let all = try model.recommendAll(k: 7, excludeSeen: data)
+        let all = try model.recommendAll(k: 7, excludeSeen: .interactions(data))
         #expect(all.count == model.users)
         let subset = [24, 3, 3, 0, 17]
-        let some = try model.recommend(users: subset, k: 7, excludeSeen: data)
+        let some = try model.recommend(users: subset, k: 7, excludeSeen: .interactions(data))
         #expect(some == subset.map { all[$0] })
-        let named = try model.recommend(userIDs: subset.map(model.userIDs.externalID), k: 7, excludeSeen: data)
+        let named = try model.recommend(userIDs: subset.map(model.userIDs.externalID), k: 7, excludeSeen: .interactions(data))
         #expect(named == subset.map { all[$0].map { ScoredID(id: model.itemIDs.externalID($0.index), score: $0.score) } })
-        #expect(try model.recommend(users: [], k: 7, excludeSeen: data).isEmpty)
-        #expect(throws: ALSError.self) { try model.recommend(users: [0, 25], k: 7, excludeSeen: data) }
-        #expect(throws: ALSError.unknownID(kind: "user", id: "x")) { try model.recommend(userIDs: ["x"], k: 7, excludeSeen: nil) }
+        #expect(try model.recommend(users: [], k: 7, excludeSeen: .interactions(data)).isEmpty)
+        #expect(throws: ALSError.self) { try model.recommend(users: [0, 25], k: 7, excludeSeen: .interactions(data)) }
+        #expect(throws: ALSError.unknownID(kind: "user", id: "x")) { try model.recommend(userIDs: ["x"], k: 7, excludeSeen: .nothing) }
     }
 }

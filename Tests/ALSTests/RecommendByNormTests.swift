@@ -28,9 +28,9 @@ struct RecommendByNormTests {
         let model = try Self.heavyTailed(users: 41, items: 997, k: 16, seed: 51)
         let data = try ServingFixture.interactions(for: model, perUser: 30, seed: 52)
         let bytes = columns * 4 * 41  // one tile of `columns` items for a block of all users
-        let all = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: data, threads: threads,
+        let all = try model.recommend(users: Array(0 ..< model.users), k: 10, excludeSeen: .interactions(data), threads: threads,
                                       scoreBlockBytes: bytes)
-        let denied = try model.recommend(users: Array(0 ..< model.users), k: 25, excludeSeen: data, deny: [0, 5, 900],
+        let denied = try model.recommend(users: Array(0 ..< model.users), k: 25, excludeSeen: .interactions(data), deny: [0, 5, 900],
                                          threads: threads, scoreBlockBytes: bytes)
         for u in 0 ..< model.users {
             #expect(all[u] == ServingFixture.fullSort(model, user: u, k: 10, excluded: ServingFixture.seen(data, u)))
@@ -41,7 +41,7 @@ struct RecommendByNormTests {
     @Test("ties keep the lower item index, as in item order (grid factors, many equal scores)")
     func tiesFollowItemOrder() throws {
         let model = try Self.heavyTailed(users: 30, items: 400, k: 4, seed: 53, grid: true)
-        let all = try model.recommend(users: Array(0 ..< model.users), k: 12, excludeSeen: nil, threads: 2,
+        let all = try model.recommend(users: Array(0 ..< model.users), k: 12, excludeSeen: .nothing, threads: 2,
                                       scoreBlockBytes: 16 * 4 * 30)
         for u in 0 ..< model.users {
             #expect(all[u] == ServingFixture.fullSort(model, user: u, k: 12, excluded: []))

@@ -19,7 +19,7 @@ extension RankingEvaluator {
         try Self.checkCovers(model, train)
         let known = evaluatedUsers.map(Int.init).filter { $0 < model.users }
         let seen = try Self.restricted(train, users: train.users, items: model.items)
-        let lists = try model.recommend(users: known, k: k, excludeSeen: seen, threads: threads)
+        let lists = try model.recommend(users: known, k: k, excludeSeen: .interactions(seen), threads: threads)
         var slot = [Int](repeating: -1, count: train.users)
         for (j, u) in known.enumerated() { slot[u] = j }
         return try evaluate(k: k) { [slot] u, _, _ in

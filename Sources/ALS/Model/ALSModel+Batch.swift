@@ -20,21 +20,32 @@ extension ALSModel {
     /// `DispatchQueue.concurrentPerform`; OpenBLAS runs single-threaded inside that region and
     /// gets its previous thread count back afterwards.
     ///
-    /// - Parameter excludeSeen: the interactions whose rows are left out (normally the training
-    ///   data), or nil to leave nothing out.
-    public func recommend(users: [Int], k: Int, excludeSeen: InteractionMatrix?, allow: [Int]? = nil,
+    /// - Parameter excludeSeen: default `.training`, each user's training interactions kept
+    ///   with the model; `.interactions(m)` each user's row of `m`; `.items` and `.ids` the same
+    ///   items for every user; `.nothing`.
+    public func recommend(users: [Int], k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil,
                           deny: [Int] = [], threads: Int = 0, scoreBlockBytes: Int = 4 << 20) throws -> [[Scored]] {
         for u in users { try _checkIndex(u, .user) }
         let filter = try _ItemFilter(model: self, k: k, allow: allow, deny: deny)
-        if let m = excludeSeen {
+        let listed = try _listedSeenItems(excludeSeen)
+        let kept = _seen
+        switch excludeSeen {
+        case .interactions(let m):
             try _checkSeenMatrix(m)
             if let u = users.first(where: { $0 >= m.users }) {
-                _ = try _seenItems(.interactions(m), user: u)  // throws the shape mismatch
+                _ = try _seenItems(excludeSeen, user: u)  // throws the shape mismatch
             }
+        case .training:
+            if kept == nil { _ = try _trainingItems(of: 0) }  // throws: the model keeps none
+        case .nothing, .items, .ids:
+            break
         }
         let seen: @Sendable (Int) -> [Int] = { u in
-            guard let m = excludeSeen else { return [] }
-            return m.byUser.range(of: u).map { Int(m.byUser.innerIndices[$0]) }
+            switch excludeSeen {
+            case .interactions(let m): return m.byUser.range(of: u).map { Int(m.byUser.innerIndices[$0]) }
+            case .training: return kept?.items(of: u) ?? []
+            case .nothing, .items, .ids: return listed
+            }
         }
         var results = [[Scored]](repeating: [], count: users.count)
         guard !users.isEmpty, filter.k > 0 else { return results }
@@ -134,14 +145,14 @@ extension ALSModel {
     }
 
     /// Batch `recommend` for every user of the model, in dense-index order.
-    public func recommendAll(k: Int, excludeSeen: InteractionMatrix?, allow: [Int]? = nil, deny: [Int] = [],
+    public func recommendAll(k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil, deny: [Int] = [],
                              threads: Int = 0) throws -> [[Scored]] {
         try recommend(users: Array(0 ..< users), k: k, excludeSeen: excludeSeen, allow: allow, deny: deny,
                       threads: threads)
     }
 
     /// Batch `recommend` by external ids.
-    public func recommend(userIDs: [String], k: Int, excludeSeen: InteractionMatrix?, allow: [String]? = nil,
+    public func recommend(userIDs: [String], k: Int, excludeSeen: SeenItems = .training, allow: [String]? = nil,
                           deny: [String] = [], threads: Int = 0) throws -> [[ScoredID]] {
         let results = try recommend(users: try _indices(of: userIDs, .user), k: k, excludeSeen: excludeSeen,
                                     allow: try allow.map { try _indices(of: $0, .item) },

@@ -5,13 +5,17 @@ import Glibc
 
 extension ALSModel {
     /// Writes the model in SwiftALS's binary format (see `_ModelFile` for the layout): header,
-    /// factors, biases, id maps, configuration and loss history, with an XXH64 checksum.
+    /// factors, biases, id maps, configuration, loss history, the item counts fold-in needs (when
+    /// the model has them) and the seen items, with an XXH64 checksum.
     ///
+    /// - Parameter includeSeenItems: write the training interactions the model keeps
+    ///   (`hasSeenItems`), so that a loaded model leaves them out of its recommendations by
+    ///   default. Default true; they cost 4 bytes per interaction plus 8 per user.
     /// The file is written atomically (`_AtomicFile`: a temporary name beside `url`, synced, then
     /// renamed over `url`), so a reader, a model mapped from the old file, or a later load after a
     /// killed save sees the old file or the new one, never half of one.
     /// - Throws: `ALSError.io` when the file cannot be written.
-    public func save(to url: URL) throws {
+    public func save(to url: URL, includeSeenItems: Bool = true) throws {
         let path = url.path
         let config: [UInt8]
         do {
@@ -20,8 +24,12 @@ extension ALSModel {
             throw ALSError.io(path: path, reason: "cannot encode the configuration (\(error))")
         }
         let userIDBytes = _IDMapCodec.encode(userIDs), itemIDBytes = _IDMapCodec.encode(itemIDs)
-        let lengths = [4 * users * factors, 4 * items * factors, 4 * userBiases.count, 4 * itemBiases.count,
-                       userIDBytes.count, itemIDBytes.count, config.count, 8 * lossHistory.count]
+        let seen = includeSeenItems ? _seen : nil
+        let counts = _itemCounts.map { $0.map(Int64.init) }
+        let seenEntries = seen?.withArrays { $1.count }
+        let lengths: [Int?] = [4 * users * factors, 4 * items * factors, 4 * userBiases.count, 4 * itemBiases.count,
+                               userIDBytes.count, itemIDBytes.count, config.count, 8 * lossHistory.count,
+                               counts.map { 8 * $0.count }, seen.map { _ in 8 * (users + 1) }, seenEntries.map { 4 * $0 }]
         let (sections, fileLength) = _ModelFile.layout(lengths)
         var header = _ModelFile.Header()
         header.fileLength = UInt64(fileLength)
@@ -47,12 +55,19 @@ extension ALSModel {
         try itemIDBytes.withUnsafeBytes { try section(.itemIDs, $0) }
         try config.withUnsafeBytes { try section(.configuration, $0) }
         try lossHistory.withUnsafeBytes { try section(.lossHistory, $0) }
+        if let counts { try counts.withUnsafeBytes { try section(.itemCounts, $0) } }
+        try seen?.withArrays { offsets, indices in
+            try section(.seenOffsets, UnsafeRawBufferPointer(offsets))
+            try section(.seenItems, UnsafeRawBufferPointer(indices))
+        }
         try writer.finish(checksumAt: _ModelFile.checksumOffset)
     }
 
-    /// Loads a model written by `save(to:)`. The factor matrices are not copied: they stay in
-    /// the read-only file mapping, which lives as long as the model (or any copy of it). Only the
-    /// biases, id maps, configuration and loss history are decoded into memory.
+    /// Loads a model written by `save(to:includeSeenItems:)`. The factor matrices and the seen
+    /// items are not copied: they stay in the read-only file mapping, which lives as long as the
+    /// model (or any copy of it). Only the biases, id maps, configuration, loss history and item
+    /// counts are decoded into memory. A file written before models kept their item counts and
+    /// seen items loads as a model without them (`itemCounts` nil, `hasSeenItems` false).
     ///
     /// - Throws: `ALSError.corruptFile` when the file is truncated, corrupt (checksum or
     ///   structure), of another format version or byte order, or not a model file at all;
@@ -98,11 +113,17 @@ extension ALSModel {
             throw corrupt("the configuration does not decode (\(error))")
         }
         let lossHistory = try array(.lossHistory, of: Double.self)
+        func present(_ s: _ModelFile.Section) -> Bool { section(s).offset != 0 }
+        let itemCounts = present(.itemCounts) ? try array(.itemCounts, of: Int64.self, count: items).map(Int.init) : nil
+        guard present(.seenOffsets) == present(.seenItems) else { throw corrupt("one of the two seen-item sections is missing") }
+        let seen = present(.seenOffsets)
+            ? try _SeenMatrix(file: file, offsets: section(.seenOffsets), indices: section(.seenItems), users: users, items: items)
+            : nil
         do {
             return try ALSModel(
                 factors: k, userStorage: .mapped(userFactors), itemStorage: .mapped(itemFactors),
                 userBiases: userBiases, itemBiases: itemBiases, globalMean: h.globalMean, userIDs: userIDs,
-                itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory)
+                itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory, itemCounts: itemCounts, seen: seen)
         } catch let error as ALSError {
             throw corrupt("inconsistent model (\(error))")
         }

@@ -1,5 +1,5 @@
 /// One ranked result: a dense index (an item, or a user for `similarUsers`) and its score.
-public struct Scored: Sendable, Hashable {
+public struct Scored: Sendable, Hashable, Codable {
     public var index: Int
     public var score: Float
 
@@ -10,7 +10,7 @@ public struct Scored: Sendable, Hashable {
 }
 
 /// One ranked result named by its external id (as in the data file).
-public struct ScoredID: Sendable, Hashable {
+public struct ScoredID: Sendable, Hashable, Codable {
     public var id: String
     public var score: Float
 
@@ -20,8 +20,14 @@ public struct ScoredID: Sendable, Hashable {
     }
 }
 
-/// The items a user has already interacted with, which `recommend` leaves out.
+/// The items a user has already interacted with, which `recommend` leaves out: one type for the
+/// single-user, batch and fold-in calls.
 public enum SeenItems: Sendable {
+    /// The user's training interactions: for a user of the model, the ones kept with the model
+    /// (`ALSModel.hasSeenItems`); for a folded-in user, the interactions given. Throws
+    /// `ALSError.invalidConfiguration` for a user of a model that kept none (an older file, or
+    /// trained without them): pass `.interactions(train)` or, knowingly, `.nothing`.
+    case training
     /// Leave nothing out.
     case nothing
     /// Leave out the user's row of this matrix, normally the training data. Its item dimension
@@ -39,9 +45,10 @@ extension ALSModel {
     /// ties go to the lower item index.
     ///
     /// - Parameters:
-    ///   - excludeSeen: the items to leave out. There is deliberately no default: silently
-    ///     recommending training items back is the most common ALS evaluation bug, so callers
-    ///     say `.interactions(train)` or, knowingly, `.nothing`.
+    ///   - excludeSeen: the items to leave out. Default `.training`, the user's training
+    ///     interactions kept with the model: silently recommending training items back is the
+    ///     most common ALS evaluation bug, so keeping them takes a `.nothing`. A model that keeps
+    ///     none (`hasSeenItems` false) throws on the default rather than return them.
     ///   - allow: when given, only these items are candidates (duplicates ignored).
     ///   - deny: items never returned.
     /// - Returns: `min(k, candidates)` results, where the candidates are the allowed items that
@@ -54,7 +61,7 @@ extension ALSModel {
     /// on the first query and kept: half the size of the item factors), or one `sgemv` when the
     /// factors cannot be quantised, then a heap of size k (no full sort); with an allow-list,
     /// one dot product per allowed item instead.
-    public func recommend(user: Int, k: Int, excludeSeen: SeenItems, allow: [Int]? = nil,
+    public func recommend(user: Int, k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil,
                           deny: [Int] = []) throws -> [Scored] {
         try _checkIndex(user, .user)
         let filter = try _ItemFilter(model: self, k: k, allow: allow, deny: deny)
@@ -65,7 +72,7 @@ extension ALSModel {
     /// deny lists are ids of the model's `userIDs`/`itemIDs`, and results carry item ids.
     ///
     /// - Throws: `ALSError.unknownID` for an id the model does not know.
-    public func recommend(userID: String, k: Int, excludeSeen: SeenItems, allow: [String]? = nil,
+    public func recommend(userID: String, k: Int, excludeSeen: SeenItems = .training, allow: [String]? = nil,
                           deny: [String] = []) throws -> [ScoredID] {
         let user = try _index(of: userID, .user)
         let results = try recommend(user: user, k: k, excludeSeen: excludeSeen,
@@ -76,23 +83,26 @@ extension ALSModel {
 
     /// The single-user path once the inputs are checked; `seen` is ascending and unique.
     internal func _recommend(user u: Int, filter: _ItemFilter, seen: [Int]) throws -> [Scored] {
+        _withUserRow(u) { _recommend($0, filter: filter, seen: seen) }
+    }
+
+    /// The single-user path for any user row, a row of the model or a folded-in user.
+    internal func _recommend(_ row: _UserRow, filter: _ItemFilter, seen: [Int]) -> [Scored] {
         let excluded = filter.excluded(adding: seen)
         if let allowed = filter.allowed {
-            return _selectTopK(k: filter.k, candidates: _sortedDifference(allowed, excluded)) {
-                score(user: u, item: $0)
-            }
+            return _selectTopK(k: filter.k, candidates: _sortedDifference(allowed, excluded)) { _score(row, item: $0) }
         }
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: items) { scores in
             // Int16 pre-selection when the factors allow it (half the bytes to read), else sgemv.
             let slack: Float
-            if let s = _quantizedScores(user: u, into: scores) {
+            if let s = _quantizedScores(row, into: scores) {
                 slack = s
             } else {
-                _approximateScores(user: u, into: scores)
-                slack = _recommendSlack(user: u)
+                _approximateScores(row, into: scores)
+                slack = _recommendSlack(row)
             }
             return _selectTopK(k: filter.k, approximate: UnsafeBufferPointer(scores), excluding: excluded, slack: slack) {
-                score(user: u, item: $0)
+                _score(row, item: $0)
             }
         }
     }
@@ -100,6 +110,8 @@ extension ALSModel {
     /// The seen items of dense user `u`, ascending and unique, checked against the model.
     internal func _seenItems(_ seen: SeenItems, user u: Int) throws -> [Int] {
         switch seen {
+        case .training:
+            return try _trainingItems(of: u)
         case .nothing:
             return []
         case .interactions(let m):
@@ -109,11 +121,21 @@ extension ALSModel {
                     "user \(u) has no row in the interaction matrix (\(m.users) users); pass .nothing or .items for users added after training")
             }
             return m.byUser.range(of: u).map { Int(m.byUser.innerIndices[$0]) }
+        case .items, .ids:
+            return try _listedSeenItems(seen)
+        }
+    }
+
+    /// The items of `.items` or `.ids`, checked, ascending and unique; [] for any other case.
+    internal func _listedSeenItems(_ seen: SeenItems) throws -> [Int] {
+        switch seen {
         case .items(let list):
             for i in list { try _checkIndex(i, .item) }
             return _sortedUnique(list)
         case .ids(let ids):
             return _sortedUnique(try _indices(of: ids, .item))
+        case .training, .nothing, .interactions:
+            return []
         }
     }
 

@@ -73,12 +73,17 @@ extension ALSModel {
     }
 
     /// This model with one side's factors, biases and ids replaced (and a fresh serving cache).
+    /// An appended item has no training interactions, so its kept count is 0; an appended user
+    /// has an empty row of seen items.
     private func _replacing(_ side: _Side, factors f: [Float], biases b: [Float], ids: IDMap) throws -> ALSModel {
         let user = side == .user
+        let counts = user ? _itemCounts : _itemCounts.map { $0 + [Int](repeating: 0, count: ids.count - items) }
+        // An appended user has seen nothing yet (`foldingIn` then sets the row it was fitted to).
+        let seen = user && ids.count > users ? _seen?.settingRow(users, to: []) : _seen
         return try ALSModel(
             factors: factors, userStorage: user ? .array(f) : _userFactors, itemStorage: user ? _itemFactors : .array(f),
             userBiases: user ? b : userBiases, itemBiases: user ? itemBiases : b, globalMean: globalMean,
             userIDs: user ? ids : userIDs, itemIDs: user ? itemIDs : ids, configuration: configuration,
-            lossHistory: lossHistory)
+            lossHistory: lossHistory, itemCounts: counts, seen: seen)
     }
 }

@@ -25,31 +25,50 @@ public struct ALSModel: Sendable {
     public let configuration: ALSConfiguration
     /// Training metadata: one entry per completed iteration.
     public let lossHistory: [Double]
+    /// The training data's per-item counts, kept when fold-in needs them
+    /// (`foldInNeedsItemCounts`: weighted mode, popularity-weighted implicit), else nil.
+    internal let _itemCounts: [Int]?
+    /// The training interactions (item indices per user) that `SeenItems.training` leaves
+    /// out, or nil when the model keeps none.
+    internal let _seen: _SeenMatrix?
     /// Norms and bounds that serving computes once (see `_ServingCache`).
     internal let _cache = _ServingCache()
 
     public var users: Int { userIDs.count }
     public var items: Int { itemIDs.count }
 
+    /// A model from its parts (a trained model comes from `ALSTrainer.fit`).
+    ///
+    /// - Parameter itemCounts: the training data's per-item counts, which fold-in needs in
+    ///   weighted mode and popularity-weighted implicit mode (`foldInNeedsItemCounts`); default
+    ///   nil, and fold-in of such a model then takes them per call.
+    /// - Throws: `ALSError.shapeMismatch` when an array does not match the id maps and `factors`.
     public init(factors: Int, userFactors: [Float], itemFactors: [Float], userBiases: [Float] = [],
                 itemBiases: [Float] = [], globalMean: Float = 0, userIDs: IDMap, itemIDs: IDMap,
-                configuration: ALSConfiguration, lossHistory: [Double] = []) throws {
+                configuration: ALSConfiguration, lossHistory: [Double] = [], itemCounts: [Int]? = nil) throws {
         try self.init(factors: factors, userStorage: .array(userFactors), itemStorage: .array(itemFactors),
                       userBiases: userBiases, itemBiases: itemBiases, globalMean: globalMean,
                       userIDs: userIDs, itemIDs: itemIDs, configuration: configuration,
-                      lossHistory: lossHistory)
+                      lossHistory: lossHistory, itemCounts: itemCounts, seen: nil)
     }
 
     /// The designated initializer over either storage (arrays, or ranges of a mapped file).
     internal init(factors: Int, userStorage userFactors: _FactorStorage, itemStorage itemFactors: _FactorStorage,
                   userBiases: [Float], itemBiases: [Float], globalMean: Float, userIDs: IDMap, itemIDs: IDMap,
-                  configuration: ALSConfiguration, lossHistory: [Double]) throws {
+                  configuration: ALSConfiguration, lossHistory: [Double], itemCounts: [Int]?,
+                  seen: _SeenMatrix?) throws {
         guard userFactors.count == userIDs.count * factors, itemFactors.count == itemIDs.count * factors else {
             throw ALSError.shapeMismatch("factor arrays do not match \(userIDs.count) users, \(itemIDs.count) items, k = \(factors)")
         }
         guard userBiases.isEmpty || userBiases.count == userIDs.count,
               itemBiases.isEmpty || itemBiases.count == itemIDs.count else {
             throw ALSError.shapeMismatch("bias arrays do not match the id maps")
+        }
+        guard itemCounts.map({ $0.count == itemIDs.count && $0.allSatisfy { $0 >= 0 } }) ?? true else {
+            throw ALSError.shapeMismatch("itemCounts must hold one count ≥ 0 per item (\(itemIDs.count))")
+        }
+        guard seen.map({ $0.users == userIDs.count }) ?? true else {
+            throw ALSError.shapeMismatch("the seen items have \(seen?.users ?? 0) rows for \(userIDs.count) users")
         }
         self.factors = factors
         self._userFactors = userFactors
@@ -61,6 +80,16 @@ public struct ALSModel: Sendable {
         self.itemIDs = itemIDs
         self.configuration = configuration
         self.lossHistory = lossHistory
+        self._itemCounts = itemCounts
+        self._seen = seen
+    }
+
+    /// This model with other item counts and seen items; the factors are shared, not copied,
+    /// and the serving cache is fresh.
+    internal func _with(itemCounts: [Int]?, seen: _SeenMatrix?) throws -> ALSModel {
+        try ALSModel(factors: factors, userStorage: _userFactors, itemStorage: _itemFactors, userBiases: userBiases,
+                     itemBiases: itemBiases, globalMean: globalMean, userIDs: userIDs, itemIDs: itemIDs,
+                     configuration: configuration, lossHistory: lossHistory, itemCounts: itemCounts, seen: seen)
     }
 
     /// True when scores include a global mean and biases.
@@ -76,5 +105,11 @@ public struct ALSModel: Sendable {
             _itemFactors.withUnsafeBufferPointer { Y in _dot(X, u * k, Y, i * k, k) }
         }
         return dot + _offset(user: u, item: i)
+    }
+
+    /// `score(user:item:)` by external ids.
+    /// - Throws: `ALSError.unknownID` for an id the model does not know.
+    public func score(userID: String, itemID: String) throws -> Float {
+        score(user: try _index(of: userID, .user), item: try _index(of: itemID, .item))
     }
 }

@@ -15,14 +15,21 @@
 ///         56     8  items (UInt64)
 ///         64     4  flags (UInt32; bit 0: the model has biases)
 ///         68     4  global mean (Float32)
-///         72   128  section table: 8 × (offset UInt64, length UInt64), in `Section` order
-///        200    56  reserved, zero
+///         72   176  section table: 11 × (offset UInt64, length UInt64), in `Section` order
+///        248     8  reserved, zero
 ///        256        sections, each starting at a multiple of 64 bytes, zero padding between
 ///
 /// Sections: the factor matrices (row-major Float32), the biases (Float32, empty without
 /// biases), the two id maps (see `_IDMapCodec`), the configuration (JSON) and the loss history
-/// (Float64). The checksum covers the header after itself, so a flipped bit anywhere but in the
-/// first 24 bytes is caught by it, and those 24 bytes are checked field by field.
+/// (Float64); then three optional ones: the training item counts (Int64 per item, which fold-in
+/// of weighted and popularity-weighted implicit models needs), and the seen items, the training
+/// interactions as CSR without values (users + 1 Int64 offsets, then one Int32 item index per
+/// interaction, ascending within a user). An optional section that is absent has offset and
+/// length 0. The optional sections were added inside version 1, in bytes that were reserved
+/// and zero before: an older file reads as one without them, and an older reader, which never
+/// looked at those bytes, still reads a newer file. The checksum covers the header after
+/// itself, so a flipped bit anywhere but in the first 24 bytes is caught by it, and those 24
+/// bytes are checked field by field.
 internal enum _ModelFile {
     static let magic: [UInt8] = Array("SWALSMDL".utf8)
     static let version: UInt32 = 1
@@ -35,6 +42,10 @@ internal enum _ModelFile {
 
     enum Section: Int, CaseIterable {
         case userFactors, itemFactors, userBiases, itemBiases, userIDs, itemIDs, configuration, lossHistory
+        // Optional (absent: offset 0, length 0).
+        case itemCounts, seenOffsets, seenItems
+
+        var isOptional: Bool { rawValue >= Section.itemCounts.rawValue }
     }
 
     /// Header fields after the first 24 bytes.
@@ -117,8 +128,13 @@ internal enum _ModelFile {
             h.items = u64(56)
             h.hasBiases = u32(64) & 1 != 0
             h.globalMean = Float(bitPattern: u32(68))
-            for s in 0 ..< Section.allCases.count {
+            for section in Section.allCases {
+                let s = section.rawValue
                 let o = u64(72 + 16 * s), n = u64(80 + 16 * s)
+                if section.isOptional, o == 0, n == 0 {
+                    h.sections.append((0, 0))
+                    continue
+                }
                 guard o >= UInt64(headerLength), o <= h.fileLength, n <= h.fileLength - o else {
                     throw corrupt("section \(s) lies outside the file")
                 }
@@ -128,11 +144,16 @@ internal enum _ModelFile {
         }
     }
 
-    /// Offsets of sections of the given lengths, laid out after the header at `alignment`.
-    static func layout(_ lengths: [Int]) -> (sections: [(offset: Int, length: Int)], fileLength: Int) {
+    /// Offsets of sections of the given lengths, laid out after the header at `alignment`; an
+    /// absent (nil) section gets offset and length 0.
+    static func layout(_ lengths: [Int?]) -> (sections: [(offset: Int, length: Int)], fileLength: Int) {
         var offset = headerLength
         var sections: [(offset: Int, length: Int)] = []
-        for n in lengths {
+        for length in lengths {
+            guard let n = length else {
+                sections.append((0, 0))
+                continue
+            }
             offset = (offset + alignment - 1) / alignment * alignment
             sections.append((offset, n))
             offset += n

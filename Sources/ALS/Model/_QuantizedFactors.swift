@@ -151,7 +151,12 @@ internal final class _QuantizedFactors: @unchecked Sendable {
 }
 
 extension ALSModel {
-    /// Quantised pre-selection scores of user `u` (offsets included) and their slack, or nil when
+    /// `_quantizedScores(_:into:)` for dense user `u`.
+    internal func _quantizedScores(user u: Int, into scores: UnsafeMutableBufferPointer<Float>) -> Float? {
+        _withUserRow(u) { _quantizedScores($0, into: scores) }
+    }
+
+    /// Quantised pre-selection scores of `row` (offsets included) and their slack, or nil when
     /// the Float32 path must be used (no quantised items, a zero or non-finite user row, or
     /// scales whose product Float cannot hold).
     ///
@@ -161,23 +166,21 @@ extension ALSModel {
     /// most B = ‖x‖₂·max‖y‖₂ + max|offset| + E. The canonical score is within γ(k + 4)·B of the
     /// real one (`_gamma`). So both scores lie within δ = E + (γ(k + 4) + 5·2⁻²⁴)·B of the real
     /// score, and the slack is 2δ with 1% to spare (see `_selectTopK`).
-    internal func _quantizedScores(user u: Int, into scores: UnsafeMutableBufferPointer<Float>) -> Float? {
+    internal func _quantizedScores(_ row: _UserRow, into scores: UnsafeMutableBufferPointer<Float>) -> Float? {
         guard let Q = _cache.quantizedItems(of: self) else { return nil }
         let k = factors
         return withUnsafeTemporaryAllocation(of: SIMD8<Int16>.self, capacity: Q.vectors) { q -> Float? in
-            let (xScale, l1) = _userFactors.withUnsafeBufferPointer { X -> (Double?, Double) in
-                let x = UnsafeBufferPointer(rebasing: X[(u * k) ..< ((u + 1) * k)])
-                return (Q.quantizeQuery(x, into: q), x.reduce(0.0) { $0 + Double(abs($1)) })
-            }
-            guard let xScale else { return nil }
+            let x = row.x
+            let l1 = x.reduce(0.0) { $0 + Double(abs($1)) }
+            guard let xScale = Q.quantizeQuery(x, into: q) else { return nil }
             let factor = Float(1 / (xScale * Q.scale))
             let largest = Float(Double(8 * Q.vectors) * Double(Q.maxQ) * Double(Q.maxQ)) * factor
             guard factor.isNormal, largest.isFinite else { return nil }
             Q.scores(query: UnsafeBufferPointer(q), factor: factor, into: scores)
-            _addOffsets(user: u, to: scores)
+            _addOffsets(bias: row.bias, to: scores)
             let dx = 0.5 / xScale, dy = 0.5 / Q.scale
             let e = dy * l1 + dx * (Q.maxL1 + Double(k) * dy)
-            let b = _rowNorm(.user, u) * Double(_cache.norms(.item, of: self).maximum) + _offsetBound(user: u) + e
+            let b = row.norm * Double(_cache.norms(.item, of: self).maximum) + _offsetBound(bias: row.bias) + e
             let delta = e + (_gamma(k + 4) + 5 * 0x1p-24) * b
             let slack = 2 * delta * 1.01
             return slack.isFinite ? Float(slack).nextUp : nil

@@ -36,12 +36,53 @@ internal func _slack(k: Int, bound: Double) -> Float {
     return e.isFinite ? Float(e).nextUp : .infinity
 }
 
+/// The user side of a score: a factor row of k floats and the user bias (0 in a model without
+/// biases). A row of the model (`ALSModel._withUserRow`) or a folded-in user that is not in the
+/// model (`ALSModel+NewUser.swift`): every serving path below reads users only through it, so
+/// both are scored by the same expressions.
+internal struct _UserRow {
+    /// k floats, valid for the duration of the call that made the row.
+    var x: UnsafeBufferPointer<Float>
+    var bias: Float
+
+    /// ‖x‖₂, accumulated in Double.
+    var norm: Double {
+        var s = 0.0
+        for v in x { s += Double(v) * Double(v) }
+        return s.squareRoot()
+    }
+}
+
 extension ALSModel {
     /// The part of the canonical score that is not the dot product: `globalMean + b_u + b_i`
     /// (added in that order) with biases, else `globalMean`.
     @inline(__always)
     internal func _offset(user u: Int, item i: Int) -> Float {
         hasBiases ? globalMean + userBiases[u] + itemBiases[i] : globalMean
+    }
+
+    /// `_offset(user:item:)` for a user row with bias `bias`.
+    @inline(__always)
+    internal func _offset(bias: Float, item i: Int) -> Float {
+        hasBiases ? globalMean + bias + itemBiases[i] : globalMean
+    }
+
+    /// Calls `body` with dense user `u`'s row (no copy).
+    /// - Precondition: `u` is a valid user index.
+    internal func _withUserRow<R>(_ u: Int, _ body: (_UserRow) throws -> R) rethrows -> R {
+        let k = factors
+        return try _userFactors.withUnsafeBufferPointer { X in
+            try body(_UserRow(x: UnsafeBufferPointer(rebasing: X[(u * k) ..< ((u + 1) * k)]),
+                              bias: hasBiases ? userBiases[u] : 0))
+        }
+    }
+
+    /// The canonical score of `row` for item `i`: `score(user:item:)` for a row of the model.
+    @inline(__always)
+    internal func _score(_ row: _UserRow, item i: Int) -> Float {
+        let k = factors
+        let dot = _itemFactors.withUnsafeBufferPointer { Y in _dot(row.x, 0, Y, i * k, k) }
+        return dot + _offset(bias: row.bias, item: i)
     }
 
     internal func storage(_ side: _Side) -> _FactorStorage { side == .user ? _userFactors : _itemFactors }
@@ -57,28 +98,35 @@ extension ALSModel {
         }
     }
 
-    /// BLAS scores of user `u` against every item, offsets included (the pre-selection scores;
-    /// `scores` has `items` entries).
+    /// BLAS scores of dense user `u` against every item, offsets included.
     internal func _approximateScores(user u: Int, into scores: UnsafeMutableBufferPointer<Float>) {
+        _withUserRow(u) { _approximateScores($0, into: scores) }
+    }
+
+    /// BLAS scores of `row` against every item, offsets included (the pre-selection scores;
+    /// `scores` has `items` entries).
+    internal func _approximateScores(_ row: _UserRow, into scores: UnsafeMutableBufferPointer<Float>) {
         guard items > 0 else { return }
         let k = factors
         if k == 0 {
             scores.update(repeating: 0)
         } else {
-            _userFactors.withUnsafeBufferPointer { X in
-                _itemFactors.withUnsafeBufferPointer { Y in
-                    _BLAS.gemv(n: items, k: k, a: Y.baseAddress!, lda: k, x: X.baseAddress! + u * k,
-                               y: scores.baseAddress!)
-                }
+            _itemFactors.withUnsafeBufferPointer { Y in
+                _BLAS.gemv(n: items, k: k, a: Y.baseAddress!, lda: k, x: row.x.baseAddress!, y: scores.baseAddress!)
             }
         }
-        _addOffsets(user: u, to: scores)
+        _addOffsets(bias: row.bias, to: scores)
     }
 
     /// Adds `_offset(user: u, item: firstItem + i)` to every `scores[i]`.
     internal func _addOffsets(user u: Int, to scores: UnsafeMutableBufferPointer<Float>, firstItem: Int = 0) {
+        _addOffsets(bias: hasBiases ? userBiases[u] : 0, to: scores, firstItem: firstItem)
+    }
+
+    /// Adds `_offset(bias: bias, item: firstItem + i)` to every `scores[i]`.
+    internal func _addOffsets(bias: Float, to scores: UnsafeMutableBufferPointer<Float>, firstItem: Int = 0) {
         if hasBiases {
-            let ou = globalMean + userBiases[u]
+            let ou = globalMean + bias
             itemBiases.withUnsafeBufferPointer { B in
                 for i in 0 ..< scores.count { scores[i] += ou + B[firstItem + i] }
             }
@@ -89,13 +137,18 @@ extension ALSModel {
 
     /// ε of user `u`'s pre-selection: every score is at most ‖x_u‖·max‖y_i‖ + max|offset|.
     internal func _recommendSlack(user u: Int) -> Float {
-        _slack(k: factors, bound: _rowNorm(.user, u) * Double(_cache.norms(.item, of: self).maximum) + _offsetBound(user: u))
+        _withUserRow(u) { _recommendSlack($0) }
     }
 
-    /// max_i |_offset(user: u, item: i)|, or a bound on it.
-    internal func _offsetBound(user u: Int) -> Double {
+    /// ε of `row`'s pre-selection, as `_recommendSlack(user:)`.
+    internal func _recommendSlack(_ row: _UserRow) -> Float {
+        _slack(k: factors, bound: row.norm * Double(_cache.norms(.item, of: self).maximum) + _offsetBound(bias: row.bias))
+    }
+
+    /// max_i |_offset(bias: bias, item: i)|, or a bound on it.
+    internal func _offsetBound(bias: Float) -> Double {
         hasBiases
-            ? Double(abs(globalMean + userBiases[u])) + Double(_cache.maxAbsItemBias(of: self))
+            ? Double(abs(globalMean + bias)) + Double(_cache.maxAbsItemBias(of: self))
             : Double(abs(globalMean))
     }
 }

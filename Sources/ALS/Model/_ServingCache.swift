@@ -1,7 +1,7 @@
 /// Values derived from a model's factors that serving needs again and again: the Euclidean norm
 /// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection),
-/// the largest |item bias|, the Int16 item factors of single-user pre-selection and the items in
-/// descending norm order of batch recommend. Computed on first use, then shared by every copy of the model.
+/// the largest |item bias|, the Int16 item factors of single-user pre-selection, the items in
+/// descending norm order of batch recommend and the item Gram of fold-in. Computed on first use, then shared by every copy of the model.
 ///
 /// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
 /// value sits behind its own lock (the first caller computes it, others wait for it). A model
@@ -19,6 +19,7 @@ internal final class _ServingCache: Sendable {
     private let itemBiasBound = _Locked<Float?>(nil)
     private let quantizedItemFactors = _Locked<_QuantizedFactors??>(nil)
     private let itemsByNormOrder = _Locked<_ItemsByNorm?>(nil)
+    private let foldIn = _Locked<_FoldInContext?>(nil)
 
     init() {}
 
@@ -43,6 +44,17 @@ internal final class _ServingCache: Sendable {
         let norms = norms(.item, of: model).norms
         return Self.value(itemsByNormOrder) {
             _ItemsByNorm(model._itemFactors, items: model.items, k: model.factors, norms: norms)
+        }
+    }
+
+    /// The user-independent part of a fold-in against the model's own item counts (the item
+    /// Gram: one `ssyrk` on first use). Not cached when it throws (counts missing).
+    func foldInContext(of model: ALSModel) throws -> _FoldInContext {
+        try foldIn.withLock { cached in
+            if let v = cached { return v }
+            let v = try _FoldInContext(model: model, itemCounts: nil)
+            cached = v
+            return v
         }
     }
 

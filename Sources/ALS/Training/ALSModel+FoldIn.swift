@@ -1,76 +1,108 @@
 /// Fold-in: factors for a new or changed user from their interactions, without retraining.
 extension ALSModel {
     /// A folded-in user: the factor row and, for a model with biases, the user bias.
-    public struct FoldedUser: Sendable, Equatable {
+    public struct FoldedUser: Sendable, Hashable, Codable {
+        /// `factors` floats, in the order of the model's factor rows.
         public var factors: [Float]
+        /// The user bias; 0 in a model without biases.
         public var bias: Float
     }
 
     /// Whether fold-in needs the training data's per-item counts: WALS item weights and
-    /// popularity-weighted missing data (eALS) are functions of them.
+    /// popularity-weighted missing data (eALS) are functions of them. A model trained by this
+    /// version keeps them (`itemCounts`); one saved by an older version needs them given.
     public var foldInNeedsItemCounts: Bool {
         configuration.mode == .weighted || (configuration.mode == .implicit && configuration.missingWeightExponent != 0)
+    }
+
+    /// The training data's per-item counts kept with the model: set by training when
+    /// `foldInNeedsItemCounts`, saved and loaded with the model file; nil otherwise.
+    public var itemCounts: [Int]? { _itemCounts }
+
+    /// This model with the training data's per-item counts, for fold-in of a model that was saved
+    /// without them (`foldInNeedsItemCounts` and `itemCounts == nil`). The factors are shared,
+    /// not copied.
+    ///
+    /// - Parameter counts: one count per item, `(0..<items).map { train.byItem.count(of: $0) }`.
+    /// - Throws: `ALSError.shapeMismatch` when there is not one count ≥ 0 per item.
+    public func withItemCounts(_ counts: [Int]) throws -> ALSModel {
+        try _with(itemCounts: counts, seen: _seen)
     }
 
     /// The exact least-squares user factors for `interactions` (dense item index, value) against
     /// the model's item factors, in the model's own mode and weights: the same solve as a user
     /// half-step of training (the item Gram, the per-entry corrections, λ scaled by the user's
-    /// count when training used frequency-scaled λ, the global mean and biases).
+    /// count when training used frequency-scaled λ, the global mean and biases), bit for bit.
+    /// Repeated items are summed, as training sums duplicate cells.
     ///
-    /// - Parameter itemCounts: the training data's per-item counts, needed when
-    ///   `foldInNeedsItemCounts` (pass `(0..<items).map { train.byItem.count(of: $0) }`).
+    /// Cost: O(n·k² + k³) for n interactions, no copy of the model. The item Gram YᵀY (dense
+    /// and implicit modes) is computed on the model's first fold-in, once (O(items·k²)), and
+    /// shared by every later call and every copy of the model; thread-safe.
+    ///
+    /// - Parameter itemCounts: the training data's per-item counts; default nil, the model's own
+    ///   (`itemCounts`). Needed only when `foldInNeedsItemCounts` and the model has none.
     /// - Throws: `ALSError.unknownID` for an item out of range, `ALSError.invalidConfiguration`
-    ///   when item counts are needed and missing, `ALSError.notPositiveDefinite` when the
-    ///   system is singular (raise λ).
+    ///   when item counts are needed and missing or (implicit mode) a value is negative or not
+    ///   finite, `ALSError.notPositiveDefinite` when the system is singular (raise λ).
     public func foldIn(interactions: [(item: Int, value: Float)], itemCounts: [Int]? = nil) throws -> FoldedUser {
-        for (item, _) in interactions where item < 0 || item >= items {
-            throw ALSError.unknownID(kind: "item", id: String(item))
-        }
-        if foldInNeedsItemCounts {
-            guard let c = itemCounts, c.count == items else {
-                throw ALSError.invalidConfiguration(
-                    parameter: "itemCounts",
-                    reason: "\(configuration.mode.rawValue) mode weighs items by their training counts; pass the training data's per-item counts (\(items) of them)")
-            }
-        }
-        let t = Triplets(users: [Int32](repeating: 0, count: interactions.count),
-                         items: interactions.map { Int32($0.item) }, values: interactions.map(\.value))
-        let row = try InteractionMatrix(users: 1, items: items, triplets: t, duplicates: .sum,
-                                        userIDs: .identity(count: 1), itemIDs: itemIDs)
-        var config = configuration
-        config.iterations = 1
-        config.solver = .cholesky
-        var state = try _TrainingState(configuration: config, data: row, itemCounts: itemCounts ?? [Int](repeating: 1, count: items),
-                                       mean: globalMean)
-        let dims = state.dims
-        let k = factors
-        let Y = itemFactors
-        var V = [Float](repeating: 0, count: items * dims)
-        for i in 0 ..< items {
-            for d in 0 ..< k { V[i * dims + d] = Y[i * k + d] }
-            if dims > k { V[i * dims + k] = itemBiases[i] }
-        }
-        state.V = V
-        try state.userHalfStep(iteration: 0)
-        return FoldedUser(factors: Array(state.U[0 ..< k]), bias: dims > k ? state.U[k] : 0)
+        let row = try _foldInRow(interactions)
+        let context = try itemCounts.map { try _FoldInContext(model: self, itemCounts: $0) }
+            ?? _cache.foldInContext(of: self)
+        return try context.solve(self, items: row.items, values: row.values)
     }
 
     /// `foldIn(interactions:itemCounts:)` by external item ids.
     public func foldIn(itemIDs interactions: [(id: String, value: Float)], itemCounts: [Int]? = nil) throws -> FoldedUser {
-        try foldIn(interactions: interactions.map { pair in
-            guard let i = itemIDs.index(of: pair.id) else { throw ALSError.unknownID(kind: "item", id: pair.id) }
-            return (i, pair.value)
-        }, itemCounts: itemCounts)
+        try foldIn(interactions: _itemIndices(interactions), itemCounts: itemCounts)
     }
 
     /// A new model in which user `id` has the folded-in factors: the row is replaced when the
-    /// user exists and appended otherwise. The receiver is unchanged (copy-on-write).
+    /// user exists and appended otherwise, and, when the model keeps seen items, the user's seen
+    /// items become `interactions`. The receiver is unchanged; the new model copies the
+    /// user factors (O(users·k)), so serve new users with `recommend(interactions:k:)` instead
+    /// and use this to write a model that keeps them.
     public func foldingIn(userID id: String, interactions: [(item: Int, value: Float)],
                           itemCounts: [Int]? = nil) throws -> ALSModel {
         let folded = try foldIn(interactions: interactions, itemCounts: itemCounts)
-        if let user = userIDs.index(of: id) {
-            return try updating(userFactors: folded.factors, for: user, bias: hasBiases ? folded.bias : nil)
+        let user = userIDs.index(of: id)
+        let model = try user.map { try updating(userFactors: folded.factors, for: $0, bias: hasBiases ? folded.bias : nil) }
+            ?? appendingUser(id: id, factors: folded.factors, bias: folded.bias)
+        // The user's seen items are now the interactions the new factors were fitted to.
+        guard let seen = model._seen else { return model }
+        return try model._with(itemCounts: model._itemCounts,
+                               seen: seen.settingRow(user ?? users, to: try _foldInRow(interactions).items))
+    }
+
+    /// (dense item, value) pairs of external item ids; `ALSError.unknownID` for an unknown id.
+    internal func _itemIndices(_ interactions: [(id: String, value: Float)]) throws -> [(item: Int, value: Float)] {
+        try interactions.map { pair in (try _index(of: pair.id, .item), pair.value) }
+    }
+
+    /// A fold-in row as training would store it: items ascending, repeated items merged by
+    /// `DuplicatePolicy.sum` in input order, every item and (implicit mode) value checked.
+    internal func _foldInRow(_ interactions: [(item: Int, value: Float)]) throws -> (items: [Int32], values: [Float]) {
+        for (item, value) in interactions {
+            guard item >= 0, item < items else { throw ALSError.unknownID(kind: "item", id: String(item)) }
+            if configuration.mode == .implicit, !(value >= 0) || !value.isFinite {
+                throw ALSError.invalidConfiguration(
+                    parameter: "mode", reason: "implicit feedback needs values ≥ 0 (found \(value)); use `mode: .explicit` for signed ratings")
+            }
         }
-        return try appendingUser(id: id, factors: folded.factors, bias: folded.bias)
+        let order = interactions.indices.sorted { a, b in
+            (interactions[a].item, a) < (interactions[b].item, b)
+        }
+        var itemsOut: [Int32] = [], values: [Float] = []
+        itemsOut.reserveCapacity(order.count)
+        values.reserveCapacity(order.count)
+        for j in order {
+            let (item, value) = interactions[j]
+            if itemsOut.last == Int32(item) {
+                DuplicatePolicy.sum.merge(&values[values.count - 1], value)
+            } else {
+                itemsOut.append(Int32(item))
+                values.append(value)
+            }
+        }
+        return (itemsOut, values)
     }
 }

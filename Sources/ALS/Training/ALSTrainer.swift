@@ -1,7 +1,7 @@
 import Dispatch
 
 /// What the training loop reports after each iteration.
-public struct ALSProgress: Sendable {
+public struct ALSProgress: Sendable, Hashable, Codable {
     /// 1-based iteration number.
     public var iteration: Int
     public var iterations: Int
@@ -11,6 +11,14 @@ public struct ALSProgress: Sendable {
     public var seconds: Double
     /// Seconds since training started.
     public var elapsed: Double
+
+    public init(iteration: Int, iterations: Int, loss: Double?, seconds: Double, elapsed: Double) {
+        self.iteration = iteration
+        self.iterations = iterations
+        self.loss = loss
+        self.seconds = seconds
+        self.elapsed = elapsed
+    }
 }
 
 /// The training loop: alternates a user half-step and an item half-step of one weighted
@@ -24,18 +32,32 @@ public struct ALSTrainer: Sendable {
         self.configuration = configuration
     }
 
-    /// Trains on `data`. `progress` is called after every iteration, on the calling thread.
+    /// Trains on `data`, blocking the calling thread (for scripts and command lines; a service
+    /// awaits `fit(_:progress:) async`, which trains off the concurrency pool and can be
+    /// cancelled). `progress` is called after every iteration, on the calling thread.
     ///
     /// - Throws: `ALSError.notPositiveDefinite` (raise λ), `ALSError.nonFinite` (raise λ or
     ///   lower α).
     public func fit(_ data: InteractionMatrix, progress: ((ALSProgress) -> Void)? = nil) throws -> ALSModel {
+        try _fit(data, progress: progress, isCancelled: { false })
+    }
+
+    /// The training loop. `isCancelled` is asked before every half-step and before the loss;
+    /// once it answers true the loop throws `CancellationError`.
+    internal func _fit(_ data: InteractionMatrix, progress: ((ALSProgress) -> Void)?,
+                       isCancelled: () -> Bool) throws -> ALSModel {
+        func checkCancellation() throws { if isCancelled() { throw CancellationError() } }
+        try checkCancellation()
         var state = try _TrainingState(configuration: configuration, data: data)
         let start = DispatchTime.now().uptimeNanoseconds
         var history: [Double] = []
         for iteration in 1 ... max(configuration.iterations, 1) where configuration.iterations > 0 {
             let t0 = DispatchTime.now().uptimeNanoseconds
+            try checkCancellation()
             try state.userHalfStep(iteration: iteration)
+            try checkCancellation()
             try state.itemHalfStep(iteration: iteration)
+            try checkCancellation()
             let t1 = DispatchTime.now().uptimeNanoseconds
             var loss: Double? = nil
             if configuration.computeLoss {

@@ -14,6 +14,15 @@ internal struct _EntryRule {
         case weighted
         /// c = conf(r), w = w_item, p = 1[r > 0]
         case implicit
+
+        init(_ mode: ALSConfiguration.Mode) {
+            switch mode {
+            case .explicit: self = .explicit
+            case .dense: self = .dense
+            case .weighted: self = .weighted
+            case .implicit: self = .implicit
+            }
+        }
     }
 
     var kind: Kind

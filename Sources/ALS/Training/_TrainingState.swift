@@ -51,9 +51,7 @@ internal struct _TrainingState {
                     parameter: "mode", reason: "implicit feedback needs values ≥ 0 (found \(v)); use `mode: .explicit` for signed ratings")
             }
         }
-        var r = [Float](repeating: config.regularization, count: dims)
-        if dims > k { r[k] = config.biasRegularization ?? config.regularization }
-        reg = r
+        reg = Self.regularization(config, dims: dims)
         let userCounts = (0 ..< data.users).map { data.byUser.count(of: $0) }
         let itemCounts = itemCounts ?? (0 ..< data.items).map { data.byItem.count(of: $0) }
         if config.regularizationExponent != 0 {
@@ -69,11 +67,8 @@ internal struct _TrainingState {
             userRegScale = nil
             itemRegScale = nil
         }
-        walsItemWeight = config.mode == .weighted && data.byUser.weights == nil
-            ? itemCounts.map { ALSWeights.wals(count: $0, config.walsWeighting) } : nil
-        missingWeight = config.mode == .implicit && config.missingWeightExponent != 0
-            ? ALSWeights.missingWeights(counts: itemCounts, exponent: config.missingWeightExponent,
-                                        total: config.missingWeightTotal) : nil
+        walsItemWeight = data.byUser.weights == nil ? Self.walsItemWeights(config, itemCounts: itemCounts) : nil
+        missingWeight = Self.missingWeights(config, itemCounts: itemCounts)
         // Seeded initialisation, generated sequentially: identical whatever the thread count.
         let scale = config.initScale
             ?? ((config.mode == .implicit || config.mode == .dense) ? 0.01 : 0.1 / Float(config.factors).squareRoot())
@@ -83,6 +78,30 @@ internal struct _TrainingState {
         for row in 0 ..< data.users { for d in 0 ..< k { U[row * dims + d] = scale * rng.nextGaussian() } }
         for row in 0 ..< data.items { for d in 0 ..< k { V[row * dims + d] = scale * rng.nextGaussian() } }
     }
+
+    /// Per-dimension λ: `regularization` for the factors, then `biasRegularization` (default
+    /// `regularization`) for the bias dimension when dims = k + 1.
+    static func regularization(_ config: ALSConfiguration, dims: Int) -> [Float] {
+        var r = [Float](repeating: config.regularization, count: dims)
+        if dims > config.factors { r[config.factors] = config.biasRegularization ?? config.regularization }
+        return r
+    }
+
+    /// WALS per-item confidence from the training counts (weighted mode), else nil.
+    static func walsItemWeights(_ config: ALSConfiguration, itemCounts: [Int]) -> [Float]? {
+        config.mode == .weighted ? itemCounts.map { ALSWeights.wals(count: $0, config.walsWeighting) } : nil
+    }
+
+    /// eALS per-item missing weight from the training counts (implicit mode with β ≠ 0), else
+    /// nil (uniform 1).
+    static func missingWeights(_ config: ALSConfiguration, itemCounts: [Int]) -> [Float]? {
+        config.mode == .implicit && config.missingWeightExponent != 0
+            ? ALSWeights.missingWeights(counts: itemCounts, exponent: config.missingWeightExponent,
+                                        total: config.missingWeightTotal) : nil
+    }
+
+    /// Whether a mode has missing-cell weight (a Gram term) at all.
+    static func usesGram(_ mode: ALSConfiguration.Mode) -> Bool { mode == .dense || mode == .implicit }
 
     /// The fixed side for a half-step: [factors, 1] and the bias offsets, or the factors as is.
     private func fixedSide(_ F: [Float], rows: Int) -> (fixed: [Float], offsets: [Float]?) {
@@ -98,20 +117,12 @@ internal struct _TrainingState {
 
     private func rule(fixedIsItem: Bool, offsets: UnsafePointer<Float>?, walsWeight: UnsafePointer<Float>?,
                       entryWeights: UnsafePointer<Float>?, missing: UnsafePointer<Float>?) -> _EntryRule {
-        let kind: _EntryRule.Kind
-        switch config.mode {
-        case .explicit: kind = .explicit
-        case .dense: kind = .dense
-        case .weighted: kind = .weighted
-        case .implicit: kind = .implicit
-        }
-        return _EntryRule(kind: kind, fixedIsItem: fixedIsItem, mean: mean, offsets: offsets,
+        _EntryRule(kind: _EntryRule.Kind(config.mode), fixedIsItem: fixedIsItem, mean: mean, offsets: offsets,
                           itemWeight: walsWeight, entryWeights: entryWeights, missingWeight: missing,
                           confidence: config.confidence, alpha: config.alpha, epsilon: config.confidenceEpsilon)
     }
 
-    /// Whether the mode has missing-cell weight (a Gram term) at all.
-    private var usesGram: Bool { config.mode == .dense || config.mode == .implicit }
+    private var usesGram: Bool { Self.usesGram(config.mode) }
 
     /// Runs `body` with one half-step's problem: rows = users and fixed = items when
     /// `users` is true, else rows = items and fixed = users. The implicit item half-step scales
@@ -196,7 +207,8 @@ internal struct _TrainingState {
         return total
     }
 
-    /// The trained model, splitting the bias column off.
+    /// The trained model, splitting the bias column off, with the item counts fold-in needs and
+    /// the training interactions as its seen items.
     func model(lossHistory: [Double]) throws -> ALSModel {
         func split(_ F: [Float], rows: Int) -> ([Float], [Float]) {
             guard hasBias else { return (F, []) }
@@ -210,9 +222,13 @@ internal struct _TrainingState {
         }
         let (uf, ub) = split(U, rows: data.users)
         let (vf, vb) = split(V, rows: data.items)
-        return try ALSModel(factors: k, userFactors: uf, itemFactors: vf, userBiases: ub, itemBiases: vb,
-                            globalMean: mean, userIDs: data.userIDs, itemIDs: data.itemIDs,
-                            configuration: config, lossHistory: lossHistory)
+        let model = try ALSModel(factors: k, userFactors: uf, itemFactors: vf, userBiases: ub, itemBiases: vb,
+                                 globalMean: mean, userIDs: data.userIDs, itemIDs: data.itemIDs,
+                                 configuration: config, lossHistory: lossHistory)
+        // Fold-in of some modes weighs items by their training counts: keep them. The seen
+        // items share the training matrix's arrays (no copy).
+        let counts = model.foldInNeedsItemCounts ? (0 ..< data.items).map { data.byItem.count(of: $0) } : nil
+        return try model._with(itemCounts: counts, seen: _SeenMatrix(data.byUser))
     }
 
     /// The raw augmented factors (for tests comparing half-steps against the reference).
