@@ -58,8 +58,14 @@ struct SaveCrashTests {
         let directory = file.directory
         let expected = [try Self.model(0), try Self.model(1)]
         let expectedCaches = [try Self.matrix(0), try Self.matrix(1)]
+        // One save of each, timed: the kills are spread over two of the child's save cycles
+        // (model, then cache), whatever this machine's speed and load, so that some land before
+        // the first rename and some after a later one. A fixed 25 ms window saw only version 1
+        // once saves got faster than it on a loaded machine (killSaveTornFile flaked).
+        let t0 = DispatchTime.now().uptimeNanoseconds
         try expected[0].save(to: URL(fileURLWithPath: directory + "/m.als"))
         try BinaryCache.write(expectedCaches[0], to: directory + "/c.cache")
+        let cycle = max(1_000, (DispatchTime.now().uptimeNanoseconds - t0) / 1_000)
         var generator = SystemRandomNumberGenerator()
         var seen = Set<Int>()
         for round in 0 ..< Self.kills {
@@ -73,7 +79,7 @@ struct SaveCrashTests {
             try process.run()
             let ready = output.fileHandleForReading.readData(ofLength: 1)
             try #require(ready.count == 1, "round \(round): the child never started writing")
-            usleep(UInt32.random(in: 0 ... 25_000, using: &generator))
+            usleep(UInt32(UInt64.random(in: 0 ... min(2 * cycle, 2_000_000), using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal, "round \(round): the child ended by itself")
