@@ -22,6 +22,21 @@ func maxRelativeError(_ a: [[Double]], _ b: [[Double]]) -> Double {
     return num / max(den, 1e-12)
 }
 
+/// Runs `iterations` iterations of `state`, expecting the loss not to increase (to rounding)
+/// after any half-step.
+func expectLossNeverIncreases(_ state: inout _TrainingState, iterations: Int) throws {
+    var previous = try state.loss()
+    for iteration in 1 ... iterations {
+        try state.userHalfStep(iteration: iteration)
+        let afterUsers = try state.loss()
+        #expect(afterUsers <= previous * (1 + 1e-6) + 1e-9)
+        try state.itemHalfStep(iteration: iteration)
+        let afterItems = try state.loss()
+        #expect(afterItems <= afterUsers * (1 + 1e-6) + 1e-9)
+        previous = afterItems
+    }
+}
+
 /// Every mode the engine has, with small factor counts so the reference stays cheap.
 let modeConfigurations: [(String, ALSConfiguration)] = {
     func make(_ mode: ALSConfiguration.Mode, _ edit: (inout ALSConfiguration) -> Void = { _ in }) -> ALSConfiguration {
@@ -112,16 +127,7 @@ struct HalfStepTests {
         let config = modeConfigurations.first { $0.0 == name }!.1
         let data = try smallProblem(users: 20, items: 15, count: 90, seed: 11)
         var state = try _TrainingState(configuration: config, data: data)
-        var previous = try state.loss()
-        for iteration in 1 ... 6 {
-            try state.userHalfStep(iteration: iteration)
-            let afterUsers = try state.loss()
-            #expect(afterUsers <= previous * (1 + 1e-6) + 1e-9)
-            try state.itemHalfStep(iteration: iteration)
-            let afterItems = try state.loss()
-            #expect(afterItems <= afterUsers * (1 + 1e-6) + 1e-9)
-            previous = afterItems
-        }
+        try expectLossNeverIncreases(&state, iterations: 6)
     }
 
     @Test("CG with as many steps as factors equals Cholesky", arguments: ["explicit", "dense", "implicit linear", "weighted linear"])
@@ -279,11 +285,12 @@ struct ModeFormulaTests {
 
 @Suite("Training loop: determinism, validation and failures")
 struct TrainingLoopTests {
-    @Test("the same seed gives identical factors with 1 and 2 threads", arguments: [ALSConfiguration.Solver.cholesky, .cg])
+    @Test("the same seed gives identical factors with 1 and 2 threads", arguments: [ALSConfiguration.Solver.cholesky, .cg, .subspace])
     func threadIndependence(solver: ALSConfiguration.Solver) throws {
         let data = try smallProblem(users: 300, items: 120, count: 4000, seed: 21)
         var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = 16; config.iterations = 3; config.solver = solver; config.regularization = 1
+        config.blockSize = 5  // subspace: three blocks of 5 and a tail of 1
         config.threads = 1
         let one = try ALSTrainer(config).fit(data)
         config.threads = 2
@@ -340,6 +347,8 @@ struct TrainingLoopTests {
         { (c: inout ALSConfiguration) in c.regularization = -1 },
         { (c: inout ALSConfiguration) in c.alpha = -2 },
         { (c: inout ALSConfiguration) in c.cgSteps = 0 },
+        { (c: inout ALSConfiguration) in c.blockSize = 0 },
+        { (c: inout ALSConfiguration) in c.sweeps = 0 },
         { (c: inout ALSConfiguration) in c.threads = -1 },
         { (c: inout ALSConfiguration) in c.mode = .implicit; c.biases = true },
     ] as [@Sendable (inout ALSConfiguration) -> Void])

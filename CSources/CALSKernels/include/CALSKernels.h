@@ -90,6 +90,23 @@ als_status_t als_solve_cg_row(int32_t k, const float *_Nonnull G, float gscale,
                               const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
                               int32_t steps, float *_Nonnull x, float *_Nonnull scratch);
 
+/// Floats of scratch `als_solve_subspace_row` needs for a row of at most `n` entries (the
+/// prediction cache grows with n). 0 when k < 1 or n < 0.
+int64_t als_subspace_scratch_floats(int32_t k, int32_t block, int64_t n);
+
+/// iALS++ subspace optimisation of one row (Rendle et al. 2021): `sweeps` passes over the k
+/// dimensions in blocks of `block` (the last block may be shorter; block > k means one block),
+/// each block B solving A_BB δ = (b − A x)_B exactly by Cholesky and setting x_B += δ, with A and b
+/// as in `als_solve_cholesky_row` (G full symmetric). Warm-started from the x passed in, which is
+/// overwritten. block ≥ k with one sweep is the exact solve; block = 1 is coordinate descent.
+/// `scratch` holds at least `als_subspace_scratch_floats(k, block, n)` floats.
+als_status_t als_solve_subspace_row(int32_t k, const float *_Nonnull G, float gscale,
+                                    const float *_Nonnull reg, float regScale, int64_t n,
+                                    const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                    const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                    int32_t block, int32_t sweeps, float *_Nonnull x,
+                                    float *_Nonnull scratch);
+
 /// The data part of one row's loss, in Double:
 ///   gscale·xᵀGx + Σ_j [ c[j]·(p[j] − s_j)² − w[j]·s_j² ],   s_j = xᵀy_j.
 /// That is Σ over the row's observed cells of c(p − s)² plus Σ over its missing cells of w s²,

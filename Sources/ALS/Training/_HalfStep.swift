@@ -48,19 +48,33 @@ internal struct _HalfStep {
         var kernel: UnsafeMutablePointer<Float> { buffer + 5 * rowCapacity }
     }
 
-    private func withScratch<R>(threads: Int, kernelFloats: Int, _ body: ([Scratch]) throws -> R) rethrows -> R {
-        let cap = max(1, maxRow)
+    /// `longest`: the longest row's entry count (`maxRow`), when the caller has it already.
+    private func withScratch<R>(threads: Int, kernelFloats: Int, longest: Int? = nil,
+                                _ body: ([Scratch]) throws -> R) rethrows -> R {
+        let cap = max(1, longest ?? maxRow)
         let scratch = (0 ..< threads).map { _ in Scratch(rowCapacity: cap, kernelFloats: kernelFloats) }
         defer { for s in scratch { s.buffer.deallocate() } }
         return try body(scratch)
     }
 
-    /// Solves every row into `X` (rows × dims, row-major). With CG, `X` holds the warm start.
-    func solve(into X: UnsafeMutablePointer<Float>, solver: ALSConfiguration.Solver, cgSteps: Int,
-               threads: Int) throws {
+    /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
+    /// `cgSteps`, `blockSize`, `sweeps`). With CG and subspace, `X` holds the warm start.
+    func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int) throws {
         let k = Int32(dims)
-        let kernelFloats = Int(solver == .cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k))
-        try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
+        let solver = configuration.solver
+        let longest = maxRow
+        let kernelFloats: Int
+        switch solver {
+        case .cholesky: kernelFloats = Int(als_cholesky_scratch_floats(k))
+        case .cg: kernelFloats = Int(als_cg_scratch_floats(k))
+        case .subspace: kernelFloats = Int(als_subspace_scratch_floats(k, Int32(clamping: configuration.blockSize), Int64(longest)))
+        }
+        let name: StaticString = switch solver {
+        case .cholesky: "als_solve_cholesky_row"
+        case .cg: "als_solve_cg_row"
+        case .subspace: "als_solve_subspace_row"
+        }
+        try withScratch(threads: threads, kernelFloats: kernelFloats, longest: longest) { scratch in
             try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
                 try matrix.innerIndices.withUnsafeBufferPointer { Ai in
                     try matrix.values.withUnsafeBufferPointer { Ax in
@@ -74,17 +88,21 @@ internal struct _HalfStep {
                                 let rs = rowRegScale?[row] ?? 1
                                 let x = X + row * dims
                                 let idx = Ai.baseAddress! + lo
+                                let n = Int64(hi - lo)
                                 let status: als_status_t
                                 switch solver {
                                 case .cholesky:
-                                    status = als_solve_cholesky_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
+                                    status = als_solve_cholesky_row(k, gram, gs, reg, rs, n, idx, s.d, s.t,
                                                                     fixed, Int64(dims), x, s.kernel)
                                 case .cg:
-                                    status = als_solve_cg_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
-                                                              fixed, Int64(dims), Int32(cgSteps), x, s.kernel)
+                                    status = als_solve_cg_row(k, gram, gs, reg, rs, n, idx, s.d, s.t,
+                                                              fixed, Int64(dims), Int32(configuration.cgSteps), x, s.kernel)
+                                case .subspace:
+                                    status = als_solve_subspace_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims),
+                                                                    Int32(clamping: configuration.blockSize),
+                                                                    Int32(clamping: configuration.sweeps), x, s.kernel)
                                 }
-                                try _check(status.rawValue, solver == .cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row",
-                                           side: side, row: row)
+                                try _check(status.rawValue, name, side: side, row: row)
                             }
                         }
                     }

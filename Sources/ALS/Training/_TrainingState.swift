@@ -152,7 +152,7 @@ internal struct _TrainingState {
         var X = U
         try withProblem(users: true) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X.baseAddress!, solver: config.solver, cgSteps: config.cgSteps, threads: threads)
+                try step.solve(into: X.baseAddress!, configuration: config, threads: threads)
             }
         }
         if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
@@ -165,7 +165,7 @@ internal struct _TrainingState {
         var Y = V
         try withProblem(users: false) { step in
             try Y.withUnsafeMutableBufferPointer { Y in
-                try step.solve(into: Y.baseAddress!, solver: config.solver, cgSteps: config.cgSteps, threads: threads)
+                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads)
             }
         }
         try Self.checkFinite(Y, side: "item", iteration: iteration)
