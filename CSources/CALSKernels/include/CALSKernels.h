@@ -90,6 +90,27 @@ als_status_t als_solve_cg_row(int32_t k, const float *_Nonnull G, float gscale,
                               const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
                               int32_t steps, float *_Nonnull x, float *_Nonnull scratch);
 
+/// Conjugate gradient for a batch of rows, one row per call, with the Gram products G·x and G·p
+/// of the whole batch formed by the caller (one `sgemm` per step and batch). Start:
+///   r = b − A x = Σ_j (t_j − d_j y_jᵀx) y_j − gscale·gx − regScale·reg∘x,   p = r,   *rs = rᵀr,
+/// with gx = G x and A, b as in `als_solve_cholesky_row`.
+als_status_t als_cg_batch_start(int32_t k, float gscale, const float *_Nonnull reg, float regScale,
+                                int64_t n, const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                const float *_Nonnull gx, const float *_Nonnull x, float *_Nonnull r,
+                                float *_Nonnull p, float *_Nonnull rs);
+
+/// One CG step of one row of a batch, given gp = G p (`Ap` is k floats of scratch):
+///   Ap = gscale·gp + regScale·reg∘p + Σ_j d_j (y_jᵀp) y_j,   α = *rs / pᵀAp,
+///   x += α p,   r −= α Ap,   p = r + (rᵀr / *rs) p,   *rs = rᵀr.
+/// A row with *rs < 1e-20 has converged and is left unchanged, as `als_solve_cg_row` stops.
+/// Steps from the same start give `als_solve_cg_row`'s iterates up to rounding.
+als_status_t als_cg_batch_step(int32_t k, float gscale, const float *_Nonnull reg, float regScale,
+                               int64_t n, const int32_t *_Nonnull idx, const float *_Nonnull d,
+                               const float *_Nonnull Y, int64_t ldy, const float *_Nonnull gp,
+                               float *_Nonnull p, float *_Nonnull x, float *_Nonnull r,
+                               float *_Nonnull rs, float *_Nonnull Ap);
+
 /// Floats of scratch `als_solve_subspace_row` needs for a row of at most `n` entries (the
 /// prediction cache grows with n). 0 when k < 1 or n < 0.
 int64_t als_subspace_scratch_floats(int32_t k, int32_t block, int64_t n);

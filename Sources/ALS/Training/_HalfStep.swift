@@ -57,11 +57,27 @@ internal struct _HalfStep {
         return try body(scratch)
     }
 
+    /// Dimensions from which CG runs in blocks of rows (`solveBatchedCG`) when the half-step has
+    /// a Gram term: there the per-row Gram product (dims² per row and step, BLAS-2) outweighs
+    /// the sparse part a row's gather speeds up.
+    static let batchedCGMinimumDims = 128
+
+    /// Whether CG runs in blocks of rows: `override` when given (tests), else with a Gram term
+    /// (explicit and weighted modes have none to share) from `batchedCGMinimumDims`.
+    func usesBatchedCG(override: Bool?) -> Bool {
+        override ?? ((gramScale != 0 || rowGramScale != nil) && dims >= Self.batchedCGMinimumDims)
+    }
+
     /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
     /// `cgSteps`, `blockSize`, `sweeps`). With CG and subspace, `X` holds the warm start.
-    func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int) throws {
+    /// `batchedCG` overrides `usesBatchedCG` (nil: by its rule).
+    func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int,
+               batchedCG: Bool? = nil) throws {
         let k = Int32(dims)
         let solver = configuration.solver
+        if solver == .cg, usesBatchedCG(override: batchedCG) {
+            return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)
+        }
         let longest = maxRow
         let kernelFloats: Int
         switch solver {

@@ -24,6 +24,9 @@ internal struct _TrainingState {
     let missingWeight: [Float]?
 
     var hasBias: Bool { config.mode == .explicit && config.biases }
+    /// Tests only: force CG in blocks of rows (true) or row by row (false); nil chooses by
+    /// `_HalfStep.usesBatchedCG`.
+    var batchedCG: Bool? = nil
 
     /// - Parameters:
     ///   - itemCounts: per-item observation counts for the item weights (WALS, eALS); nil means
@@ -116,7 +119,7 @@ internal struct _TrainingState {
     /// Runs `body` with one half-step's problem: rows = users and fixed = items when
     /// `users` is true, else rows = items and fixed = users. The implicit item half-step scales
     /// the users' Gram per item by w_item; the user half-step folds w_i into its Gram.
-    private func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
+    func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
         let (fixedRows, matrix) = users ? (data.items, data.byUser) : (data.users, data.byItem)
         let (fixed, offsets) = fixedSide(users ? V : U, rows: fixedRows)
         let rowRegScale = users ? userRegScale : itemRegScale
@@ -152,7 +155,7 @@ internal struct _TrainingState {
         var X = U
         try withProblem(users: true) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X.baseAddress!, configuration: config, threads: threads)
+                try step.solve(into: X.baseAddress!, configuration: config, threads: threads, batchedCG: batchedCG)
             }
         }
         if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
@@ -165,7 +168,7 @@ internal struct _TrainingState {
         var Y = V
         try withProblem(users: false) { step in
             try Y.withUnsafeMutableBufferPointer { Y in
-                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads)
+                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads, batchedCG: batchedCG)
             }
         }
         try Self.checkFinite(Y, side: "item", iteration: iteration)
