@@ -13,8 +13,8 @@ struct BatchedCGTests {
         config.solver = .cg
         var rowByRow = try _TrainingState(configuration: config, data: data)
         var batched = try _TrainingState(configuration: config, data: data)
-        rowByRow.batchedCG = false
-        batched.batchedCG = true
+        rowByRow.paths.batchedCG = false
+        batched.paths.batchedCG = true
         try rowByRow.userHalfStep(iteration: 1); try batched.userHalfStep(iteration: 1)
         #expect(maxRelativeError(rows(batched.U, dims: batched.dims), rows(rowByRow.U, dims: rowByRow.dims)) < tolerance)
         try rowByRow.itemHalfStep(iteration: 1); try batched.itemHalfStep(iteration: 1)
@@ -64,7 +64,7 @@ struct BatchedCGTests {
         var exact = try _TrainingState(configuration: config, data: data)
         config.solver = .cg; config.cgSteps = 4 * config.factors
         var batched = try _TrainingState(configuration: config, data: data)
-        batched.batchedCG = true
+        batched.paths.batchedCG = true
         try exact.userHalfStep(iteration: 1); try batched.userHalfStep(iteration: 1)
         #expect(maxRelativeError(rows(batched.U, dims: 12), rows(exact.U, dims: 12)) < 1e-3)
     }
@@ -78,7 +78,7 @@ struct BatchedCGTests {
         for threads in [1, 2] {
             config.threads = threads
             var state = try _TrainingState(configuration: config, data: data)
-            state.batchedCG = true
+            state.paths.batchedCG = true
             for iteration in 1 ... 2 { try state.userHalfStep(iteration: iteration); try state.itemHalfStep(iteration: iteration) }
             results.append(state.U + state.V)
         }

@@ -22,6 +22,20 @@ func maxRelativeError(_ a: [[Double]], _ b: [[Double]]) -> Double {
     return num / max(den, 1e-12)
 }
 
+/// One user half-step of `state`, then one item half-step against the updated users, each
+/// compared with `expected(solveUsers, fixed, current)` (the reference's rows for that side) to
+/// `tolerance`, relative.
+func expectHalfStepsMatch(_ state: inout _TrainingState, tolerance: Double = 1e-4,
+                          _ expected: (Bool, [[Double]], [[Double]]) throws -> [[Double]]) throws {
+    let dims = state.dims
+    let expectedU = try expected(true, rows(state.V, dims: dims), rows(state.U, dims: dims))
+    try state.userHalfStep(iteration: 1)
+    #expect(maxRelativeError(rows(state.U, dims: dims), expectedU) < tolerance)
+    let expectedV = try expected(false, rows(state.U, dims: dims), rows(state.V, dims: dims))
+    try state.itemHalfStep(iteration: 1)
+    #expect(maxRelativeError(rows(state.V, dims: dims), expectedV) < tolerance)
+}
+
 /// Runs `iterations` iterations of `state`, expecting the loss not to increase (to rounding)
 /// after any half-step.
 func expectLossNeverIncreases(_ state: inout _TrainingState, iterations: Int) throws {
@@ -71,15 +85,7 @@ struct HalfStepTests {
         let data = try smallProblem()
         var state = try _TrainingState(configuration: config, data: data)
         let reference = _ReferenceSolver(config: config, data: data)
-        let dims = state.dims
-        // User half-step.
-        let expectedU = try reference.halfStep(solveUsers: true, fixed: rows(state.V, dims: dims))
-        try state.userHalfStep(iteration: 1)
-        #expect(maxRelativeError(rows(state.U, dims: dims), expectedU) < 1e-4)
-        // Item half-step against the updated users.
-        let expectedV = try reference.halfStep(solveUsers: false, fixed: rows(state.U, dims: dims))
-        try state.itemHalfStep(iteration: 1)
-        #expect(maxRelativeError(rows(state.V, dims: dims), expectedV) < 1e-4)
+        try expectHalfStepsMatch(&state) { users, fixed, _ in try reference.halfStep(solveUsers: users, fixed: fixed) }
     }
 
     @Test("the gradient of the loss with respect to the updated side is ~0", arguments: modeConfigurations.map(\.0))

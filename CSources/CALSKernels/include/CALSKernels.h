@@ -66,6 +66,18 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *_Nonnull idx,
 /// as scratch.
 als_status_t als_cholesky_solve(int32_t k, float *_Nonnull A, int32_t lda, float *_Nonnull x);
 
+/// The normal equations of one row, assembled: the upper triangle of
+///   A = gscale·G + diag(regScale·reg) + Σ_j d[j]·y_j y_jᵀ     (k×k row-major, stride lda)
+/// and b = Σ_j t[j]·y_j (overwritten). G is k×k (upper triangle read), `reg` has k entries,
+/// `scratch` holds `als_accumulate_scratch_floats(k)` floats. For callers that factorise A
+/// themselves (LAPACK at large k).
+als_status_t als_assemble_row(int32_t k, const float *_Nonnull G, float gscale,
+                              const float *_Nonnull reg, float regScale, int64_t n,
+                              const int32_t *_Nonnull idx, const float *_Nonnull d,
+                              const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                              float *_Nonnull A, int32_t lda, float *_Nonnull b,
+                              float *_Nonnull scratch);
+
 /// One row of exact ALS: A = gscale·G + diag(regScale·reg) + Σ d·y yᵀ, b = Σ t·y, then
 /// x = A⁻¹ b by Cholesky. G is k×k (upper triangle read), `reg` has k entries.
 als_status_t als_solve_cholesky_row(int32_t k, const float *_Nonnull G, float gscale,

@@ -26,14 +26,14 @@ internal struct _HalfStep {
     /// "user" or "item", for error messages.
     var side: String
 
-    private var maxRow: Int {
+    var maxRow: Int {
         var m = 0
         for r in 0 ..< matrix.outerCount { m = max(m, matrix.count(of: r)) }
         return m
     }
 
     /// Per-worker scratch: five per-entry arrays plus the kernel's own scratch.
-    private struct Scratch {
+    struct Scratch {
         let buffer: UnsafeMutablePointer<Float>
         let rowCapacity: Int
         init(rowCapacity: Int, kernelFloats: Int) {
@@ -49,7 +49,7 @@ internal struct _HalfStep {
     }
 
     /// `longest`: the longest row's entry count (`maxRow`), when the caller has it already.
-    private func withScratch<R>(threads: Int, kernelFloats: Int, longest: Int? = nil,
+    func withScratch<R>(threads: Int, kernelFloats: Int, longest: Int? = nil,
                                 _ body: ([Scratch]) throws -> R) rethrows -> R {
         let cap = max(1, longest ?? maxRow)
         let scratch = (0 ..< threads).map { _ in Scratch(rowCapacity: cap, kernelFloats: kernelFloats) }
@@ -68,15 +68,25 @@ internal struct _HalfStep {
         override ?? ((gramScale != 0 || rowGramScale != nil) && dims >= Self.batchedCGMinimumDims)
     }
 
+    /// Which implementation runs a solver, where there is a choice. nil everywhere (the default)
+    /// chooses by size (`usesBatchedCG`, `usesLAPACKCholesky`); tests force one or the other.
+    struct Paths {
+        var batchedCG: Bool? = nil
+        var lapackCholesky: Bool? = nil
+    }
+
     /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
     /// `cgSteps`, `blockSize`, `sweeps`). With CG and subspace, `X` holds the warm start.
-    /// `batchedCG` overrides `usesBatchedCG` (nil: by its rule).
+    /// `paths` overrides the choice of implementation (see `Paths`).
     func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int,
-               batchedCG: Bool? = nil) throws {
+               paths: Paths = Paths()) throws {
         let k = Int32(dims)
         let solver = configuration.solver
-        if solver == .cg, usesBatchedCG(override: batchedCG) {
+        if solver == .cg, usesBatchedCG(override: paths.batchedCG) {
             return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)
+        }
+        if solver == .cholesky, usesLAPACKCholesky(override: paths.lapackCholesky) {
+            return try solveCholeskyLAPACK(into: X, threads: threads)
         }
         let longest = maxRow
         let kernelFloats: Int

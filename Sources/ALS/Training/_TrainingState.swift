@@ -24,9 +24,9 @@ internal struct _TrainingState {
     let missingWeight: [Float]?
 
     var hasBias: Bool { config.mode == .explicit && config.biases }
-    /// Tests only: force CG in blocks of rows (true) or row by row (false); nil chooses by
-    /// `_HalfStep.usesBatchedCG`.
-    var batchedCG: Bool? = nil
+    /// Tests only: force an implementation of a solver (see `_HalfStep.Paths`); by default each
+    /// is chosen by size.
+    var paths = _HalfStep.Paths()
 
     /// - Parameters:
     ///   - itemCounts: per-item observation counts for the item weights (WALS, eALS); nil means
@@ -155,7 +155,7 @@ internal struct _TrainingState {
         var X = U
         try withProblem(users: true) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X.baseAddress!, configuration: config, threads: threads, batchedCG: batchedCG)
+                try step.solve(into: X.baseAddress!, configuration: config, threads: threads, paths: paths)
             }
         }
         if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
@@ -168,7 +168,7 @@ internal struct _TrainingState {
         var Y = V
         try withProblem(users: false) { step in
             try Y.withUnsafeMutableBufferPointer { Y in
-                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads, batchedCG: batchedCG)
+                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads, paths: paths)
             }
         }
         try Self.checkFinite(Y, side: "item", iteration: iteration)
