@@ -113,6 +113,13 @@ struct KernelSubspaceTests {
             let status = als_solve_subspace_row(kk, &G, 1, &reg, 1, 1, idx, d, t, Y, ldy, block, sweeps, &x, &scratch)
             #expect(status == ALS_INVALID_ARGUMENT, "k \(kk) block \(block) sweeps \(sweeps) ldy \(ldy)")
         }
+        var s: [Float] = [0], gx: [Float] = [0, 0]
+        #expect(als_solve_subspace_row(k, &G, 1, &reg, 1, 1, idx, d, t, Y, 4, 2, 1, &x, &scratch) == ALS_OK)
+        for (b0, b) in [(-1, 2), (0, 0), (3, 2)] as [(Int32, Int32)] {  // the block must lie inside 0 ..< k
+            let status = als_subspace_block_step(k, &G, 1, &reg, 1, 1, idx, d, t, Y, 4, b0, b, &gx, &x, &s, &scratch)
+            #expect(status == ALS_INVALID_ARGUMENT, "b0 \(b0) b \(b)")
+        }
+        x = [0, 0, 0, 0]
         #expect(als_subspace_scratch_floats(k, 2, 100) > als_subspace_scratch_floats(k, 2, 1))
         #expect(als_subspace_scratch_floats(k, 100, 0) == als_subspace_scratch_floats(k, 4, 0))
         // One entry y = e₀ with d = t = 1 and λ = 1: x₀ = 1/2, the rest 0.

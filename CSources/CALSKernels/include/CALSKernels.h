@@ -140,6 +140,29 @@ als_status_t als_solve_subspace_row(int32_t k, const float *_Nonnull G, float gs
                                     int32_t block, int32_t sweeps, float *_Nonnull x,
                                     float *_Nonnull scratch);
 
+/// The subspace solver for a batch of rows, one row and one block per call, with (G x)_B of the
+/// whole batch formed by the caller (one `sgemm` per block and batch, so G is streamed once per
+/// batch rather than once per row). First the prediction cache of the row's entries:
+///   s_j = y_jᵀx.
+als_status_t als_subspace_predict(int32_t k, int64_t n, const int32_t *_Nonnull idx,
+                                  const float *_Nonnull Y, int64_t ldy, const float *_Nonnull x,
+                                  float *_Nonnull s);
+
+/// Floats of scratch `als_subspace_block_step` needs for rows of at most `n` entries.
+int64_t als_subspace_block_scratch_floats(int32_t k, int32_t block, int64_t n);
+
+/// Then, for each block B = b0 ..< b0 + b in turn, given gxB = (G x)_B of the current x:
+///   A_BB δ = Σ_j (t_j − d_j s_j) y_j,B − gscale·gxB − regScale·reg_B ∘ x_B,   x_B += δ,
+///   s_j += y_j,Bᵀδ,
+/// with A_BB = gscale·G_BB + diag(regScale·reg_B) + Σ_j d_j y_j,B y_j,Bᵀ (Cholesky). Requires
+/// 0 ≤ b0, 1 ≤ b ≤ k − b0.
+als_status_t als_subspace_block_step(int32_t k, const float *_Nonnull G, float gscale,
+                                     const float *_Nonnull reg, float regScale, int64_t n,
+                                     const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                     const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                     int32_t b0, int32_t b, const float *_Nonnull gxB,
+                                     float *_Nonnull x, float *_Nonnull s, float *_Nonnull scratch);
+
 /// The data part of one row's loss, in Double:
 ///   gscale·xᵀGx + Σ_j [ c[j]·(p[j] − s_j)² − w[j]·s_j² ],   s_j = xᵀy_j.
 /// That is Σ over the row's observed cells of c(p − s)² plus Σ over its missing cells of w s²,

@@ -26,7 +26,7 @@ internal struct _HalfStep {
     /// "user" or "item", for error messages.
     var side: String
 
-    var maxRow: Int {
+    private var maxRow: Int {
         var m = 0
         for r in 0 ..< matrix.outerCount { m = max(m, matrix.count(of: r)) }
         return m
@@ -48,10 +48,8 @@ internal struct _HalfStep {
         var kernel: UnsafeMutablePointer<Float> { buffer + 5 * rowCapacity }
     }
 
-    /// `longest`: the longest row's entry count (`maxRow`), when the caller has it already.
-    func withScratch<R>(threads: Int, kernelFloats: Int, longest: Int? = nil,
-                                _ body: ([Scratch]) throws -> R) rethrows -> R {
-        let cap = max(1, longest ?? maxRow)
+    func withScratch<R>(threads: Int, kernelFloats: Int, _ body: ([Scratch]) throws -> R) rethrows -> R {
+        let cap = max(1, maxRow)
         let scratch = (0 ..< threads).map { _ in Scratch(rowCapacity: cap, kernelFloats: kernelFloats) }
         defer { for s in scratch { s.buffer.deallocate() } }
         return try body(scratch)
@@ -81,26 +79,21 @@ internal struct _HalfStep {
     func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int,
                paths: Paths = Paths()) throws {
         let k = Int32(dims)
-        let solver = configuration.solver
-        if solver == .cg, usesBatchedCG(override: paths.batchedCG) {
+        switch configuration.solver {
+        case .subspace:
+            return try solveSubspace(into: X, block: configuration.blockSize, sweeps: configuration.sweeps, threads: threads)
+        case .cg where usesBatchedCG(override: paths.batchedCG):
             return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)
-        }
-        if solver == .cholesky, usesLAPACKCholesky(override: paths.lapackCholesky) {
+        case .cholesky where usesLAPACKCholesky(override: paths.lapackCholesky):
             return try solveCholeskyLAPACK(into: X, threads: threads)
+        case .cholesky, .cg:
+            break
         }
-        let longest = maxRow
-        let kernelFloats: Int
-        switch solver {
-        case .cholesky: kernelFloats = Int(als_cholesky_scratch_floats(k))
-        case .cg: kernelFloats = Int(als_cg_scratch_floats(k))
-        case .subspace: kernelFloats = Int(als_subspace_scratch_floats(k, Int32(clamping: configuration.blockSize), Int64(longest)))
-        }
-        let name: StaticString = switch solver {
-        case .cholesky: "als_solve_cholesky_row"
-        case .cg: "als_solve_cg_row"
-        case .subspace: "als_solve_subspace_row"
-        }
-        try withScratch(threads: threads, kernelFloats: kernelFloats, longest: longest) { scratch in
+        // Row by row through one kernel call each.
+        let cholesky = configuration.solver == .cholesky
+        let kernelFloats = Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k))
+        let name: StaticString = cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row"
+        try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
             try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
                 try matrix.innerIndices.withUnsafeBufferPointer { Ai in
                     try matrix.values.withUnsafeBufferPointer { Ax in
@@ -115,19 +108,10 @@ internal struct _HalfStep {
                                 let x = X + row * dims
                                 let idx = Ai.baseAddress! + lo
                                 let n = Int64(hi - lo)
-                                let status: als_status_t
-                                switch solver {
-                                case .cholesky:
-                                    status = als_solve_cholesky_row(k, gram, gs, reg, rs, n, idx, s.d, s.t,
-                                                                    fixed, Int64(dims), x, s.kernel)
-                                case .cg:
-                                    status = als_solve_cg_row(k, gram, gs, reg, rs, n, idx, s.d, s.t,
-                                                              fixed, Int64(dims), Int32(configuration.cgSteps), x, s.kernel)
-                                case .subspace:
-                                    status = als_solve_subspace_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims),
-                                                                    Int32(clamping: configuration.blockSize),
-                                                                    Int32(clamping: configuration.sweeps), x, s.kernel)
-                                }
+                                let status = cholesky
+                                    ? als_solve_cholesky_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims), x, s.kernel)
+                                    : als_solve_cg_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims),
+                                                       Int32(configuration.cgSteps), x, s.kernel)
                                 try _check(status.rawValue, name, side: side, row: row)
                             }
                         }
