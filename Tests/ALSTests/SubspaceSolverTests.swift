@@ -33,6 +33,12 @@ struct SubspaceSolverTests {
         try expectMatchesReference(try subspace(name, block: 3, sweeps: 2), try smallProblem())
     }
 
+    @Test("across several blocks of rows (40 users: blocks of 16, 16 and 8) equals the reference")
+    func severalRowBlocks() throws {
+        let config = try subspace("implicit eALS + frequency λ", block: 3, sweeps: 2)
+        try expectMatchesReference(config, try smallProblem(users: 40, items: 9, count: 150, seed: 3))
+    }
+
     @Test("block 1 (coordinate descent) equals the reference for every mode", arguments: modeConfigurations.map(\.0))
     func coordinateDescentMatchesReference(name: String) throws {
         try expectMatchesReference(try subspace(name, block: 1, sweeps: 1), try smallProblem())

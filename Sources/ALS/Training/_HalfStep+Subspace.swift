@@ -6,13 +6,17 @@ internal import CALSKernels
 ///
 ///     GXB = X_rows · G_B,:ᵀ        (rows × dims times dims × b),
 ///
-/// and G is read once per block of rows instead of once per row (BLAS-2: at 512 factors the Gram
-/// is 1 MiB, and streaming it per row cost more than the block solves on Gowalla). Each row's
+/// and G is read once per block of rows instead of once per row (the per-row kernel reads all of
+/// G, 1 MiB at 512 factors, once per row and sweep). Each row's
 /// block step (`als_subspace_block_step`) then does exactly what `als_solve_subspace_row` does
 /// for it, in the same order, so the result is the per-row sweep's up to rounding.
 extension _HalfStep {
-    /// Rows per block: 64 × b floats of G·x per block and the rows' prediction caches stay small.
-    static let subspaceBatchRows = 64
+    /// Rows per block. A row's fixed-side rows are re-read once per dimension block, so the
+    /// block of rows should keep them in L2 (16 rows × ~27 entries × 2 KiB at 512 factors is
+    /// about 0.9 MiB) while G is still read once per 16 rows instead of once per row. One loaded
+    /// measurement on Gowalla at 256 factors, block 32: 64 rows 7.5 s per iteration, 16 rows
+    /// 6.4–6.8 s (BENCHMARKS.md, "Large factor counts").
+    static let subspaceBatchRows = 16
 
     /// Solves every row into `X` (which holds the warm start) with `sweeps` passes over the
     /// dimensions in blocks of `block` (clamped to 1 ... dims).
