@@ -217,3 +217,45 @@ als_status_t als_solve_cg_row(int32_t k, const float *G, float gscale, const flo
     if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k || steps < 0) return ALS_INVALID_ARGUMENT;
     return cg_solve(k, G, gscale, reg, regScale, n, idx, d, t, Y, ldy, steps, x, scratch);
 }
+
+// MARK: - CG for a batch of rows (the caller forms G·x and G·p for the whole batch with sgemm)
+//
+// The same iteration as cg_solve, split where the Gram product falls, so that a block of rows
+// shares one matrix-matrix product per step (G streamed once per block instead of once per
+// row: at k = 1,024 the Gram is 4 MiB and its product is most of a step's work). Rows are
+// read in place (no gather: a block's rows would need a gather buffer each).
+
+ALS_DISPATCH
+als_status_t als_cg_batch_start(int32_t k, float gscale, const float *reg, float regScale, int64_t n,
+                                const int32_t *idx, const float *d, const float *t, const float *Y, int64_t ldy,
+                                const float *gx, const float *x, float *r, float *p, float *rs) {
+    if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k) return ALS_INVALID_ARGUMENT;
+    // r = b − A x = Σ_j (t_j − d_j y_jᵀx) y_j − gscale·G x − regScale·reg∘x.
+    for (int32_t i = 0; i < k; i++) r[i] = -(gscale * gx[i] + regScale * reg[i] * x[i]);
+    sparse_product(k, n, idx, d, t, Y, ldy, x, r);
+    memcpy(p, r, sizeof(float) * (size_t)k);
+    *rs = als_dot(k, r, r);
+    return ALS_OK;
+}
+
+ALS_DISPATCH
+als_status_t als_cg_batch_step(int32_t k, float gscale, const float *reg, float regScale, int64_t n,
+                               const int32_t *idx, const float *d, const float *Y, int64_t ldy, const float *gp,
+                               float *p, float *x, float *r, float *rs, float *Ap) {
+    if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k) return ALS_INVALID_ARGUMENT;
+    const float rsold = *rs;
+    if (rsold < 1e-20f) return ALS_OK; // converged: als_solve_cg_row stops here too
+    for (int32_t i = 0; i < k; i++) Ap[i] = gscale * gp[i] + regScale * reg[i] * p[i];
+    sparse_product(k, n, idx, d, NULL, Y, ldy, p, Ap);
+    const float pAp = als_dot(k, p, Ap);
+    if (!(pAp > 0)) return isfinite(pAp) ? ALS_NOT_POSITIVE_DEFINITE : ALS_NON_FINITE;
+    const float alpha = rsold / pAp;
+    als_axpy(k, alpha, p, x);
+    als_axpy(k, -alpha, Ap, r);
+    const float rsnew = als_dot(k, r, r);
+    const float beta = rsnew / rsold;
+    for (int32_t i = 0; i < k; i++) p[i] = r[i] + beta * p[i];
+    *rs = rsnew;
+    for (int32_t i = 0; i < k; i++) if (!isfinite(x[i])) return ALS_NON_FINITE;
+    return ALS_OK;
+}

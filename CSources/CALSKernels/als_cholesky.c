@@ -99,22 +99,29 @@ int64_t als_cholesky_scratch_floats(int32_t k) {
     return (int64_t)k * k + als_accumulate_scratch_floats(k);
 }
 
-// A = gscale·G + diag(regScale·reg) (upper triangle), then the rank-n update, then the solve.
+// A = gscale·G + diag(regScale·reg) (upper triangle), then the rank-n update; b = Σ t·y.
+als_status_t als_assemble_row(int32_t k, const float *G, float gscale, const float *reg, float regScale,
+                              int64_t n, const int32_t *idx, const float *d, const float *t, const float *Y,
+                              int64_t ldy, float *A, int32_t lda, float *b, float *scratch) {
+    if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k || lda < k) return ALS_INVALID_ARGUMENT;
+    for (int32_t i = 0; i < k; i++) {
+        const float *gi = G + (int64_t)i * k;
+        float *ai = A + (int64_t)i * lda;
+        for (int32_t c = i; c < k; c++) ai[c] = gscale * gi[c];
+        ai[i] += regScale * reg[i];
+        b[i] = 0;
+    }
+    return als_accumulate(k, n, idx, d, t, Y, ldy, A, lda, b, scratch);
+}
+
+// The assembly above, then the solve.
 als_status_t als_solve_cholesky_row(int32_t k, const float *G, float gscale, const float *reg,
                                     float regScale, int64_t n, const int32_t *idx, const float *d,
                                     const float *t, const float *Y, int64_t ldy, float *x,
                                     float *scratch) {
-    if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k) return ALS_INVALID_ARGUMENT;
     float *A = scratch;
-    float *gather = scratch + (int64_t)k * k;
-    for (int32_t i = 0; i < k; i++) {
-        const float *gi = G + (int64_t)i * k;
-        float *ai = A + (int64_t)i * k;
-        for (int32_t c = i; c < k; c++) ai[c] = gscale * gi[c];
-        ai[i] += regScale * reg[i];
-        x[i] = 0;
-    }
-    als_status_t s = als_accumulate(k, n, idx, d, t, Y, ldy, A, k, x, gather);
+    als_status_t s = als_assemble_row(k, G, gscale, reg, regScale, n, idx, d, t, Y, ldy, A, k, x,
+                                      scratch + (int64_t)k * k);
     if (s != ALS_OK) return s;
     return als_cholesky_solve(k, A, k, x);
 }

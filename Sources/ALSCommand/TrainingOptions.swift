@@ -27,11 +27,17 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Number of iterations (a user half-step and an item half-step each; default \(defaults(.implicit).iterations)).")
     var iterations: Int?
 
-    @Option(help: "Linear solver: cholesky (exact; the default) or cg (warm-started conjugate gradient).")
+    @Option(help: "Linear solver: cholesky (exact; the default), cg (warm-started conjugate gradient) or subspace (iALS++ block coordinate descent, for hundreds to thousands of factors).")
     var solver: ALSConfiguration.Solver?
 
     @Option(help: "Conjugate-gradient steps per row and half-step (with --solver cg; default \(defaults(.implicit).cgSteps)).")
     var cgSteps: Int?
+
+    @Option(help: "Dimensions per block of the subspace solver (with --solver subspace; default \(defaults(.implicit).blockSize); a block of at least --factors is the exact solve).")
+    var blockSize: Int?
+
+    @Option(help: "Passes over all blocks per row and half-step (with --solver subspace; default \(defaults(.implicit).sweeps)).")
+    var sweeps: Int?
 
     @Option(help: "Implicit mode: α of the confidence (default \(defaults(.implicit).alpha)).")
     var alpha: Float?
@@ -150,6 +156,8 @@ struct TrainingOptions: ParsableArguments {
         if let iterations { c.iterations = iterations }
         if let solver { c.solver = solver }
         if let cgSteps { c.cgSteps = cgSteps }
+        if let blockSize { c.blockSize = blockSize }
+        if let sweeps { c.sweeps = sweeps }
         if let alpha { c.alpha = alpha }
         if let confidence { c.confidence = confidence }
         if let confidenceEpsilon { c.confidenceEpsilon = confidenceEpsilon }
@@ -185,10 +193,11 @@ struct TrainingOptions: ParsableArguments {
 
     /// A flag that does nothing in the chosen mode (or without the option it refines) is an
     /// error, never silently ignored: `--alpha` outside implicit mode, `--cg-steps` without
-    /// `--solver cg`, `--wals-*` outside weighted mode, and so on.
+    /// `--solver cg`, `--block-size` and `--sweeps` without `--solver subspace`, `--wals-*` outside weighted mode, and so on.
     func checkRelevance(_ c: ALSConfiguration) throws {
         func useless(_ flag: String, _ why: String) -> ValidationError {
-            ValidationError("\(flag) does nothing \(why); drop it\(flag == "--cg-steps" ? ", or add --solver cg" : "").")
+            let solverFlag = ["--cg-steps": "cg", "--block-size": "subspace", "--sweeps": "subspace"][flag]
+            return ValidationError("\(flag) does nothing \(why); drop it\(solverFlag.map { ", or add --solver \($0)" } ?? "").")
         }
         let mode = c.mode.rawValue
         if c.mode != .implicit {
@@ -220,7 +229,11 @@ struct TrainingOptions: ParsableArguments {
         } else if biasRegularization != nil, !c.biases {
             throw useless("--bias-regularization", "with --no-biases")
         }
-        if cgSteps != nil, c.solver != .cg { throw useless("--cg-steps", "with the cholesky solver") }
+        for (flag, v, solver) in [("--cg-steps", cgSteps != nil, ALSConfiguration.Solver.cg),
+                                  ("--block-size", blockSize != nil, .subspace), ("--sweeps", sweeps != nil, .subspace)]
+        where v && c.solver != solver {
+            throw useless(flag, "with the \(c.solver.rawValue) solver")
+        }
         if regularizationAlpha0 != nil, c.regularizationExponent == 0 {
             throw useless("--regularization-alpha0", "with --regularization-exponent 0")
         }

@@ -1,4 +1,5 @@
-/// The expected `als train --help` at 100 columns (see HelpTests).
+/// The expected `als train --help` at 100 columns (see HelpTests). After a deliberate change,
+/// regenerate it with `COLUMNS=100 .build/debug/als train --help` and review the diff.
 let trainHelpGolden = #"""
 OVERVIEW: Train an ALS model on an interactions file and save it.
 
@@ -59,10 +60,16 @@ OPTIONS:
   --iterations <iterations>
                           Number of iterations (a user half-step and an item half-step each;
                           default 15).
-  --solver <solver>       Linear solver: cholesky (exact; the default) or cg (warm-started
-                          conjugate gradient). (values: cholesky, cg)
+  --solver <solver>       Linear solver: cholesky (exact; the default), cg (warm-started conjugate
+                          gradient) or subspace (iALS++ block coordinate descent, for hundreds to
+                          thousands of factors). (values: cholesky, cg, subspace)
   --cg-steps <cg-steps>   Conjugate-gradient steps per row and half-step (with --solver cg; default
                           3).
+  --block-size <block-size>
+                          Dimensions per block of the subspace solver (with --solver subspace;
+                          default 128; a block of at least --factors is the exact solve).
+  --sweeps <sweeps>       Passes over all blocks per row and half-step (with --solver subspace;
+                          default 1).
   --alpha <alpha>         Implicit mode: α of the confidence (default 10.0).
   --confidence <confidence>
                           Implicit mode: confidence of a value r: linear (1 + α·r), scaled (α·r, as

@@ -45,6 +45,9 @@ struct TrainingOptionsTests {
             (["--mode", "explicit", "--confidence", "log"], "--confidence"),
             (["--cg-steps", "5"], "--cg-steps"),
             (["--solver", "cholesky", "--cg-steps", "5"], "--cg-steps"),
+            (["--solver", "subspace", "--cg-steps", "5"], "--cg-steps"),
+            (["--block-size", "64"], "--block-size"),
+            (["--solver", "cg", "--sweeps", "2"], "--sweeps"),
             (["--wals-w0", "2"], "--wals-w0"),
             (["--mode", "explicit", "--wals-exponent", "0.5"], "--wals-exponent"),
             (["--mode", "implicit", "--biases"], "--biases"),
@@ -64,6 +67,9 @@ struct TrainingOptionsTests {
         }
         // The same flags where they do something are accepted.
         _ = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--solver", "cg", "--cg-steps", "5"])
+        let subspace = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--solver", "subspace", "--block-size", "64", "--sweeps", "2"])
+        let c = try subspace.training.configuration()
+        #expect(c.solver == .subspace && c.blockSize == 64 && c.sweeps == 2)
         _ = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--mode", "weighted", "--wals-w0", "2"])
         _ = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--mode", "explicit", "--bias-regularization", "1"])
     }

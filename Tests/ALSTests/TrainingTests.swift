@@ -22,6 +22,35 @@ func maxRelativeError(_ a: [[Double]], _ b: [[Double]]) -> Double {
     return num / max(den, 1e-12)
 }
 
+/// One user half-step of `state`, then one item half-step against the updated users, each
+/// compared with `expected(solveUsers, fixed, current)` (the reference's rows for that side) to
+/// `tolerance`, relative.
+func expectHalfStepsMatch(_ state: inout _TrainingState, tolerance: Double = 1e-4,
+                          _ expected: (Bool, [[Double]], [[Double]]) throws -> [[Double]]) throws {
+    let dims = state.dims
+    let expectedU = try expected(true, rows(state.V, dims: dims), rows(state.U, dims: dims))
+    try state.userHalfStep(iteration: 1)
+    #expect(maxRelativeError(rows(state.U, dims: dims), expectedU) < tolerance)
+    let expectedV = try expected(false, rows(state.U, dims: dims), rows(state.V, dims: dims))
+    try state.itemHalfStep(iteration: 1)
+    #expect(maxRelativeError(rows(state.V, dims: dims), expectedV) < tolerance)
+}
+
+/// Runs `iterations` iterations of `state`, expecting the loss not to increase (to rounding)
+/// after any half-step.
+func expectLossNeverIncreases(_ state: inout _TrainingState, iterations: Int) throws {
+    var previous = try state.loss()
+    for iteration in 1 ... iterations {
+        try state.userHalfStep(iteration: iteration)
+        let afterUsers = try state.loss()
+        #expect(afterUsers <= previous * (1 + 1e-6) + 1e-9)
+        try state.itemHalfStep(iteration: iteration)
+        let afterItems = try state.loss()
+        #expect(afterItems <= afterUsers * (1 + 1e-6) + 1e-9)
+        previous = afterItems
+    }
+}
+
 /// Every mode the engine has, with small factor counts so the reference stays cheap.
 let modeConfigurations: [(String, ALSConfiguration)] = {
     func make(_ mode: ALSConfiguration.Mode, _ edit: (inout ALSConfiguration) -> Void = { _ in }) -> ALSConfiguration {
@@ -56,15 +85,7 @@ struct HalfStepTests {
         let data = try smallProblem()
         var state = try _TrainingState(configuration: config, data: data)
         let reference = _ReferenceSolver(config: config, data: data)
-        let dims = state.dims
-        // User half-step.
-        let expectedU = try reference.halfStep(solveUsers: true, fixed: rows(state.V, dims: dims))
-        try state.userHalfStep(iteration: 1)
-        #expect(maxRelativeError(rows(state.U, dims: dims), expectedU) < 1e-4)
-        // Item half-step against the updated users.
-        let expectedV = try reference.halfStep(solveUsers: false, fixed: rows(state.U, dims: dims))
-        try state.itemHalfStep(iteration: 1)
-        #expect(maxRelativeError(rows(state.V, dims: dims), expectedV) < 1e-4)
+        try expectHalfStepsMatch(&state) { users, fixed, _ in try reference.halfStep(solveUsers: users, fixed: fixed) }
     }
 
     @Test("the gradient of the loss with respect to the updated side is ~0", arguments: modeConfigurations.map(\.0))
@@ -112,16 +133,7 @@ struct HalfStepTests {
         let config = modeConfigurations.first { $0.0 == name }!.1
         let data = try smallProblem(users: 20, items: 15, count: 90, seed: 11)
         var state = try _TrainingState(configuration: config, data: data)
-        var previous = try state.loss()
-        for iteration in 1 ... 6 {
-            try state.userHalfStep(iteration: iteration)
-            let afterUsers = try state.loss()
-            #expect(afterUsers <= previous * (1 + 1e-6) + 1e-9)
-            try state.itemHalfStep(iteration: iteration)
-            let afterItems = try state.loss()
-            #expect(afterItems <= afterUsers * (1 + 1e-6) + 1e-9)
-            previous = afterItems
-        }
+        try expectLossNeverIncreases(&state, iterations: 6)
     }
 
     @Test("CG with as many steps as factors equals Cholesky", arguments: ["explicit", "dense", "implicit linear", "weighted linear"])
@@ -279,11 +291,12 @@ struct ModeFormulaTests {
 
 @Suite("Training loop: determinism, validation and failures")
 struct TrainingLoopTests {
-    @Test("the same seed gives identical factors with 1 and 2 threads", arguments: [ALSConfiguration.Solver.cholesky, .cg])
+    @Test("the same seed gives identical factors with 1 and 2 threads", arguments: [ALSConfiguration.Solver.cholesky, .cg, .subspace])
     func threadIndependence(solver: ALSConfiguration.Solver) throws {
         let data = try smallProblem(users: 300, items: 120, count: 4000, seed: 21)
         var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = 16; config.iterations = 3; config.solver = solver; config.regularization = 1
+        config.blockSize = 5  // subspace: three blocks of 5 and a tail of 1
         config.threads = 1
         let one = try ALSTrainer(config).fit(data)
         config.threads = 2
@@ -340,6 +353,8 @@ struct TrainingLoopTests {
         { (c: inout ALSConfiguration) in c.regularization = -1 },
         { (c: inout ALSConfiguration) in c.alpha = -2 },
         { (c: inout ALSConfiguration) in c.cgSteps = 0 },
+        { (c: inout ALSConfiguration) in c.blockSize = 0 },
+        { (c: inout ALSConfiguration) in c.sweeps = 0 },
         { (c: inout ALSConfiguration) in c.threads = -1 },
         { (c: inout ALSConfiguration) in c.mode = .implicit; c.biases = true },
     ] as [@Sendable (inout ALSConfiguration) -> Void])

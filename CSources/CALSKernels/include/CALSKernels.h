@@ -66,6 +66,18 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *_Nonnull idx,
 /// as scratch.
 als_status_t als_cholesky_solve(int32_t k, float *_Nonnull A, int32_t lda, float *_Nonnull x);
 
+/// The normal equations of one row, assembled: the upper triangle of
+///   A = gscale·G + diag(regScale·reg) + Σ_j d[j]·y_j y_jᵀ     (k×k row-major, stride lda)
+/// and b = Σ_j t[j]·y_j (overwritten). G is k×k (upper triangle read), `reg` has k entries,
+/// `scratch` holds `als_accumulate_scratch_floats(k)` floats. For callers that factorise A
+/// themselves (LAPACK at large k).
+als_status_t als_assemble_row(int32_t k, const float *_Nonnull G, float gscale,
+                              const float *_Nonnull reg, float regScale, int64_t n,
+                              const int32_t *_Nonnull idx, const float *_Nonnull d,
+                              const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                              float *_Nonnull A, int32_t lda, float *_Nonnull b,
+                              float *_Nonnull scratch);
+
 /// One row of exact ALS: A = gscale·G + diag(regScale·reg) + Σ d·y yᵀ, b = Σ t·y, then
 /// x = A⁻¹ b by Cholesky. G is k×k (upper triangle read), `reg` has k entries.
 als_status_t als_solve_cholesky_row(int32_t k, const float *_Nonnull G, float gscale,
@@ -89,6 +101,67 @@ als_status_t als_solve_cg_row(int32_t k, const float *_Nonnull G, float gscale,
                               const int32_t *_Nonnull idx, const float *_Nonnull d,
                               const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
                               int32_t steps, float *_Nonnull x, float *_Nonnull scratch);
+
+/// Conjugate gradient for a batch of rows, one row per call, with the Gram products G·x and G·p
+/// of the whole batch formed by the caller (one `sgemm` per step and batch). Start:
+///   r = b − A x = Σ_j (t_j − d_j y_jᵀx) y_j − gscale·gx − regScale·reg∘x,   p = r,   *rs = rᵀr,
+/// with gx = G x and A, b as in `als_solve_cholesky_row`.
+als_status_t als_cg_batch_start(int32_t k, float gscale, const float *_Nonnull reg, float regScale,
+                                int64_t n, const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                const float *_Nonnull gx, const float *_Nonnull x, float *_Nonnull r,
+                                float *_Nonnull p, float *_Nonnull rs);
+
+/// One CG step of one row of a batch, given gp = G p (`Ap` is k floats of scratch):
+///   Ap = gscale·gp + regScale·reg∘p + Σ_j d_j (y_jᵀp) y_j,   α = *rs / pᵀAp,
+///   x += α p,   r −= α Ap,   p = r + (rᵀr / *rs) p,   *rs = rᵀr.
+/// A row with *rs < 1e-20 has converged and is left unchanged, as `als_solve_cg_row` stops.
+/// Steps from the same start give `als_solve_cg_row`'s iterates up to rounding.
+als_status_t als_cg_batch_step(int32_t k, float gscale, const float *_Nonnull reg, float regScale,
+                               int64_t n, const int32_t *_Nonnull idx, const float *_Nonnull d,
+                               const float *_Nonnull Y, int64_t ldy, const float *_Nonnull gp,
+                               float *_Nonnull p, float *_Nonnull x, float *_Nonnull r,
+                               float *_Nonnull rs, float *_Nonnull Ap);
+
+/// Floats of scratch `als_solve_subspace_row` needs for a row of at most `n` entries (the
+/// prediction cache grows with n). 0 when k < 1 or n < 0.
+int64_t als_subspace_scratch_floats(int32_t k, int32_t block, int64_t n);
+
+/// iALS++ subspace optimisation of one row (Rendle et al. 2021): `sweeps` passes over the k
+/// dimensions in blocks of `block` (the last block may be shorter; block > k means one block),
+/// each block B solving A_BB δ = (b − A x)_B exactly by Cholesky and setting x_B += δ, with A and b
+/// as in `als_solve_cholesky_row` (G full symmetric). Warm-started from the x passed in, which is
+/// overwritten. block ≥ k with one sweep is the exact solve; block = 1 is coordinate descent.
+/// `scratch` holds at least `als_subspace_scratch_floats(k, block, n)` floats.
+als_status_t als_solve_subspace_row(int32_t k, const float *_Nonnull G, float gscale,
+                                    const float *_Nonnull reg, float regScale, int64_t n,
+                                    const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                    const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                    int32_t block, int32_t sweeps, float *_Nonnull x,
+                                    float *_Nonnull scratch);
+
+/// The subspace solver for a batch of rows, one row and one block per call, with (G x)_B of the
+/// whole batch formed by the caller (one `sgemm` per block and batch, so G is streamed once per
+/// batch rather than once per row). First the prediction cache of the row's entries:
+///   s_j = y_jᵀx.
+als_status_t als_subspace_predict(int32_t k, int64_t n, const int32_t *_Nonnull idx,
+                                  const float *_Nonnull Y, int64_t ldy, const float *_Nonnull x,
+                                  float *_Nonnull s);
+
+/// Floats of scratch `als_subspace_block_step` needs for rows of at most `n` entries.
+int64_t als_subspace_block_scratch_floats(int32_t k, int32_t block, int64_t n);
+
+/// Then, for each block B = b0 ..< b0 + b in turn, given gxB = (G x)_B of the current x:
+///   A_BB δ = Σ_j (t_j − d_j s_j) y_j,B − gscale·gxB − regScale·reg_B ∘ x_B,   x_B += δ,
+///   s_j += y_j,Bᵀδ,
+/// with A_BB = gscale·G_BB + diag(regScale·reg_B) + Σ_j d_j y_j,B y_j,Bᵀ (Cholesky). Requires
+/// 0 ≤ b0, 1 ≤ b ≤ k − b0.
+als_status_t als_subspace_block_step(int32_t k, const float *_Nonnull G, float gscale,
+                                     const float *_Nonnull reg, float regScale, int64_t n,
+                                     const int32_t *_Nonnull idx, const float *_Nonnull d,
+                                     const float *_Nonnull t, const float *_Nonnull Y, int64_t ldy,
+                                     int32_t b0, int32_t b, const float *_Nonnull gxB,
+                                     float *_Nonnull x, float *_Nonnull s, float *_Nonnull scratch);
 
 /// The data part of one row's loss, in Double:
 ///   gscale·xᵀGx + Σ_j [ c[j]·(p[j] − s_j)² − w[j]·s_j² ],   s_j = xᵀy_j.

@@ -38,6 +38,19 @@ internal enum _BLAS {
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// Solves A x = b in place (`b` becomes x) by Cholesky, LAPACK `spotrf` then `spotrs`, for a
+    /// symmetric positive definite n×n A given by its upper triangle in row-major order (which is
+    /// the lower triangle in LAPACK's column-major order). On return the upper triangle holds U
+    /// of A = UᵀU. Returns LAPACK's `info`: 0 on success, > 0 when the leading minor of that order
+    /// is not positive definite, < 0 for an illegal argument.
+    static func choleskySolve(n: Int, a: UnsafeMutablePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>) -> Int32 {
+        var uplo = Int8(UInt8(ascii: "L")), nn = Int32(n), ld = Int32(lda), one: Int32 = 1, ldb = Int32(n), info: Int32 = 0
+        spotrf_(&uplo, &nn, a, &ld, &info)
+        if info != 0 { return info }
+        spotrs_(&uplo, &nn, &one, a, &ld, b, &ldb, &info)
+        return info
+    }
+
     /// Eigen-decomposition of a symmetric n×n matrix (column-major = row-major for symmetric
     /// input) with LAPACK `dsyevd`: on return `a` holds the eigenvectors (as columns in
     /// column-major order) and `w` the eigenvalues in ascending order.

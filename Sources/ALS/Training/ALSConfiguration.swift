@@ -25,6 +25,10 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
         case cholesky
         /// Conjugate gradient, warm-started from the previous factors (`cgSteps` steps).
         case cg
+        /// iALS++ subspace optimisation (Rendle et al. 2021), warm-started from the previous
+        /// factors: `sweeps` passes over the dimensions in blocks of `blockSize`, each block's
+        /// b×b system solved exactly. Exact at `blockSize` ≥ factors; coordinate descent at 1.
+        case subspace
     }
 
     /// How an implicit-feedback value r becomes a confidence c.
@@ -61,6 +65,14 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     public var solver: Solver = .cholesky
     /// CG steps per row per half-step. Default 3, as implicit: warm starts make more wasteful.
     public var cgSteps: Int = 3
+    /// Subspace solver: dimensions per block b. Default 128, the block of Rendle et al.'s
+    /// published iALS++ runs (their benchmarks use b = 128 at 256 to 8,192 dimensions); a block
+    /// at least as large as the row's unknowns is one exact solve, so at the default 64 factors
+    /// the subspace solver is exact.
+    public var blockSize: Int = 128
+    /// Subspace solver: passes over all blocks per row and half-step. Default 1, as iALS++
+    /// (warm starts make one pass per half-step enough).
+    public var sweeps: Int = 1
     /// Implicit mode: α of the confidence. Default 10 with `.log` confidence: an observed 0/1
     /// cell then weighs 1 + 10·ln 2 ≈ 7.9 missing ones.
     public var alpha: Float
@@ -120,6 +132,8 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
         guard regularization >= 0, regularization.isFinite else { throw bad("regularization", "must be ≥ 0 and finite (got \(regularization))") }
         guard iterations >= 1 else { throw bad("iterations", "must be ≥ 1 (got \(iterations)): with no iteration the model is its random initialisation") }
         guard cgSteps >= 1 else { throw bad("cgSteps", "must be ≥ 1 (got \(cgSteps))") }
+        guard blockSize >= 1 else { throw bad("blockSize", "must be ≥ 1 (got \(blockSize)); 64 to 128 suits 256 or more factors") }
+        guard sweeps >= 1 else { throw bad("sweeps", "must be ≥ 1 (got \(sweeps))") }
         guard alpha >= 0, alpha.isFinite else { throw bad("alpha", "must be ≥ 0 and finite (got \(alpha))") }
         guard confidenceEpsilon > 0 else { throw bad("confidenceEpsilon", "must be > 0 (got \(confidenceEpsilon))") }
         if mode == .implicit, confidence == .scaled, alpha == 0 {
@@ -168,6 +182,8 @@ extension ALSConfiguration {
         try read(.iterations, into: &iterations)
         try read(.solver, into: &solver)
         try read(.cgSteps, into: &cgSteps)
+        try read(.blockSize, into: &blockSize)
+        try read(.sweeps, into: &sweeps)
         try read(.alpha, into: &alpha)
         try read(.confidence, into: &confidence)
         try read(.confidenceEpsilon, into: &confidenceEpsilon)
@@ -187,7 +203,7 @@ extension ALSConfiguration {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case mode, factors, regularization, iterations, solver, cgSteps, alpha, confidence, confidenceEpsilon
+        case mode, factors, regularization, iterations, solver, cgSteps, blockSize, sweeps, alpha, confidence, confidenceEpsilon
         case biases, globalMean, biasRegularization, walsWeighting, missingWeightExponent, missingWeightTotal
         case regularizationExponent, regularizationAlpha0, threads, seed, initScale, earlyStopTolerance, computeLoss
 

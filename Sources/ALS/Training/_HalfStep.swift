@@ -33,7 +33,7 @@ internal struct _HalfStep {
     }
 
     /// Per-worker scratch: five per-entry arrays plus the kernel's own scratch.
-    private struct Scratch {
+    struct Scratch {
         let buffer: UnsafeMutablePointer<Float>
         let rowCapacity: Int
         init(rowCapacity: Int, kernelFloats: Int) {
@@ -48,18 +48,51 @@ internal struct _HalfStep {
         var kernel: UnsafeMutablePointer<Float> { buffer + 5 * rowCapacity }
     }
 
-    private func withScratch<R>(threads: Int, kernelFloats: Int, _ body: ([Scratch]) throws -> R) rethrows -> R {
+    func withScratch<R>(threads: Int, kernelFloats: Int, _ body: ([Scratch]) throws -> R) rethrows -> R {
         let cap = max(1, maxRow)
         let scratch = (0 ..< threads).map { _ in Scratch(rowCapacity: cap, kernelFloats: kernelFloats) }
         defer { for s in scratch { s.buffer.deallocate() } }
         return try body(scratch)
     }
 
-    /// Solves every row into `X` (rows × dims, row-major). With CG, `X` holds the warm start.
-    func solve(into X: UnsafeMutablePointer<Float>, solver: ALSConfiguration.Solver, cgSteps: Int,
-               threads: Int) throws {
+    /// Dimensions from which CG runs in blocks of rows (`solveBatchedCG`) when the half-step has
+    /// a Gram term: there the per-row Gram product (dims² per row and step, BLAS-2) outweighs
+    /// the sparse part a row's gather speeds up.
+    static let batchedCGMinimumDims = 128
+
+    /// Whether CG runs in blocks of rows: `override` when given (tests), else with a Gram term
+    /// (explicit and weighted modes have none to share) from `batchedCGMinimumDims`.
+    func usesBatchedCG(override: Bool?) -> Bool {
+        override ?? ((gramScale != 0 || rowGramScale != nil) && dims >= Self.batchedCGMinimumDims)
+    }
+
+    /// Which implementation runs a solver, where there is a choice. nil everywhere (the default)
+    /// chooses by size (`usesBatchedCG`, `usesLAPACKCholesky`); tests force one or the other.
+    struct Paths {
+        var batchedCG: Bool? = nil
+        var lapackCholesky: Bool? = nil
+    }
+
+    /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
+    /// `cgSteps`, `blockSize`, `sweeps`). With CG and subspace, `X` holds the warm start.
+    /// `paths` overrides the choice of implementation (see `Paths`).
+    func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int,
+               paths: Paths = Paths()) throws {
         let k = Int32(dims)
-        let kernelFloats = Int(solver == .cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k))
+        switch configuration.solver {
+        case .subspace:
+            return try solveSubspace(into: X, block: configuration.blockSize, sweeps: configuration.sweeps, threads: threads)
+        case .cg where usesBatchedCG(override: paths.batchedCG):
+            return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)
+        case .cholesky where usesLAPACKCholesky(override: paths.lapackCholesky):
+            return try solveCholeskyLAPACK(into: X, threads: threads)
+        case .cholesky, .cg:
+            break
+        }
+        // Row by row through one kernel call each.
+        let cholesky = configuration.solver == .cholesky
+        let kernelFloats = Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k))
+        let name: StaticString = cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row"
         try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
             try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
                 try matrix.innerIndices.withUnsafeBufferPointer { Ai in
@@ -74,17 +107,12 @@ internal struct _HalfStep {
                                 let rs = rowRegScale?[row] ?? 1
                                 let x = X + row * dims
                                 let idx = Ai.baseAddress! + lo
-                                let status: als_status_t
-                                switch solver {
-                                case .cholesky:
-                                    status = als_solve_cholesky_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
-                                                                    fixed, Int64(dims), x, s.kernel)
-                                case .cg:
-                                    status = als_solve_cg_row(k, gram, gs, reg, rs, Int64(hi - lo), idx, s.d, s.t,
-                                                              fixed, Int64(dims), Int32(cgSteps), x, s.kernel)
-                                }
-                                try _check(status.rawValue, solver == .cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row",
-                                           side: side, row: row)
+                                let n = Int64(hi - lo)
+                                let status = cholesky
+                                    ? als_solve_cholesky_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims), x, s.kernel)
+                                    : als_solve_cg_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims),
+                                                       Int32(configuration.cgSteps), x, s.kernel)
+                                try _check(status.rawValue, name, side: side, row: row)
                             }
                         }
                     }

@@ -88,36 +88,43 @@ public struct _ReferenceSolver {
     /// One half-step. `solveUsers` true: rows are users and `fixed` holds item rows (dims each);
     /// false: rows are items and `fixed` holds user rows. Returns the new rows.
     public func halfStep(solveUsers: Bool, fixed: [[Double]]) throws -> [[Double]] {
-        let rows = solveUsers ? users : items, cols = solveUsers ? items : users
-        let n = dims, k = config.factors
-        var out: [[Double]] = []
-        for r in 0 ..< rows {
-            var A = Array(repeating: Array(repeating: 0.0, count: n), count: n)
-            var b = Array(repeating: 0.0, count: n)
-            for c in 0 ..< cols {
-                let (u, i) = solveUsers ? (r, c) : (c, r)
-                var f = fixed[c]
-                var offset = 0.0
-                if hasBias { offset = f[k]; f[k] = 1 }
-                let weight: Double, p: Double
-                if observed[u][i] {
-                    weight = confidence[u][i]
-                    p = target[u][i] - mean - offset
-                } else {
-                    weight = missing[i]
-                    p = 0
-                }
-                if weight == 0 { continue }
-                for a in 0 ..< n {
-                    b[a] += weight * p * f[a]
-                    for bb in 0 ..< n { A[a][bb] += weight * f[a] * f[bb] }
-                }
-            }
-            let scale = solveUsers ? regScale(count: rowCounts[r], universe: items) : regScale(count: colCounts[r], universe: users)
-            for a in 0 ..< n { A[a][a] += scale * reg(a) }
-            out.append(try Self.solve(A, b, row: r, side: solveUsers ? "user" : "item"))
+        let rows = solveUsers ? users : items
+        return try (0 ..< rows).map { r in
+            let (A, b) = system(row: r, solveUsers: solveUsers, fixed: fixed)
+            return try Self.solve(A, b, row: r, side: solveUsers ? "user" : "item")
         }
-        return out
+    }
+
+    /// Row `r`'s normal equations A x = b, formed densely from every cell of the row (observed
+    /// cells with their confidence and target, missing cells with their weight), plus the
+    /// frequency-scaled ridge on the diagonal.
+    func system(row r: Int, solveUsers: Bool, fixed: [[Double]]) -> (A: [[Double]], b: [Double]) {
+        let cols = solveUsers ? items : users
+        let n = dims, k = config.factors
+        var A = Array(repeating: Array(repeating: 0.0, count: n), count: n)
+        var b = Array(repeating: 0.0, count: n)
+        for c in 0 ..< cols {
+            let (u, i) = solveUsers ? (r, c) : (c, r)
+            var f = fixed[c]
+            var offset = 0.0
+            if hasBias { offset = f[k]; f[k] = 1 }
+            let weight: Double, p: Double
+            if observed[u][i] {
+                weight = confidence[u][i]
+                p = target[u][i] - mean - offset
+            } else {
+                weight = missing[i]
+                p = 0
+            }
+            if weight == 0 { continue }
+            for a in 0 ..< n {
+                b[a] += weight * p * f[a]
+                for bb in 0 ..< n { A[a][bb] += weight * f[a] * f[bb] }
+            }
+        }
+        let scale = solveUsers ? regScale(count: rowCounts[r], universe: items) : regScale(count: colCounts[r], universe: users)
+        for a in 0 ..< n { A[a][a] += scale * reg(a) }
+        return (A, b)
     }
 
     /// The objective Σ_observed c (p − s)² + Σ_missing w s² + penalties, visiting every cell.

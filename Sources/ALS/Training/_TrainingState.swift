@@ -24,6 +24,9 @@ internal struct _TrainingState {
     let missingWeight: [Float]?
 
     var hasBias: Bool { config.mode == .explicit && config.biases }
+    /// Tests only: force an implementation of a solver (see `_HalfStep.Paths`); by default each
+    /// is chosen by size.
+    var paths = _HalfStep.Paths()
 
     /// - Parameters:
     ///   - itemCounts: per-item observation counts for the item weights (WALS, eALS); nil means
@@ -127,7 +130,7 @@ internal struct _TrainingState {
     /// Runs `body` with one half-step's problem: rows = users and fixed = items when
     /// `users` is true, else rows = items and fixed = users. The implicit item half-step scales
     /// the users' Gram per item by w_item; the user half-step folds w_i into its Gram.
-    private func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
+    func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
         let (fixedRows, matrix) = users ? (data.items, data.byUser) : (data.users, data.byItem)
         let (fixed, offsets) = fixedSide(users ? V : U, rows: fixedRows)
         let rowRegScale = users ? userRegScale : itemRegScale
@@ -163,7 +166,7 @@ internal struct _TrainingState {
         var X = U
         try withProblem(users: true) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X.baseAddress!, solver: config.solver, cgSteps: config.cgSteps, threads: threads)
+                try step.solve(into: X.baseAddress!, configuration: config, threads: threads, paths: paths)
             }
         }
         if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
@@ -176,7 +179,7 @@ internal struct _TrainingState {
         var Y = V
         try withProblem(users: false) { step in
             try Y.withUnsafeMutableBufferPointer { Y in
-                try step.solve(into: Y.baseAddress!, solver: config.solver, cgSteps: config.cgSteps, threads: threads)
+                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads, paths: paths)
             }
         }
         try Self.checkFinite(Y, side: "item", iteration: iteration)

@@ -1,0 +1,57 @@
+internal import CALSKernels
+
+/// The iALS++ subspace solver over blocks of rows: every row of a block of `subspaceBatchRows`
+/// consecutive rows takes dimension block B at the same time, so the Gram part of all their
+/// residuals is one `sgemm`,
+///
+///     GXB = X_rows · G_B,:ᵀ        (rows × dims times dims × b),
+///
+/// and G is read once per block of rows instead of once per row (the per-row kernel reads all of
+/// G, 1 MiB at 512 factors, once per row and sweep). Each row's
+/// block step (`als_subspace_block_step`) then does exactly what `als_solve_subspace_row` does
+/// for it, in the same order, so the result is the per-row sweep's up to rounding.
+extension _HalfStep {
+    /// Rows per block. A row's fixed-side rows are re-read once per dimension block, so the
+    /// block of rows should keep them in L2 (16 rows × ~27 entries × 2 KiB at 512 factors is
+    /// about 0.9 MiB) while G is still read once per 16 rows instead of once per row. One loaded
+    /// measurement on Gowalla at 256 factors, block 32: 64 rows 7.5 s per iteration, 16 rows
+    /// 6.4–6.8 s (BENCHMARKS.md, "Large factor counts").
+    static let subspaceBatchRows = 16
+
+    /// Solves every row into `X` (which holds the warm start) with `sweeps` passes over the
+    /// dimensions in blocks of `block` (clamped to 1 ... dims).
+    func solveSubspace(into X: UnsafeMutablePointer<Float>, block: Int, sweeps: Int, threads: Int) throws {
+        let k = Int32(dims), m = Self.subspaceBatchRows, bmax = max(1, min(block, dims))
+        let hasGram = gramScale != 0 || rowGramScale != nil
+        try forEachRowBlock(rowsPerBlock: m, scratchFloats: { longest in
+            longest + m * bmax + Int(als_subspace_block_scratch_floats(k, Int32(bmax), Int64(longest)))
+        }, threads: threads) { rowBlock in
+            let rows = rowBlock.rows
+            let longest = Int(rowBlock.offsets[rows.upperBound] - rowBlock.offsets[rows.lowerBound])
+            let s = rowBlock.scratch, GXB = s + max(1, longest), step = GXB + m * bmax
+            let xs = X + rows.lowerBound * dims
+            for (i, row) in rows.enumerated() {
+                let e = rowBlock.entries(of: row)
+                try _check(als_subspace_predict(k, e.n, e.idx, fixed, Int64(dims), xs + i * dims, s + e.start).rawValue,
+                           "als_subspace_predict", side: side, row: row)
+            }
+            if !hasGram { GXB.update(repeating: 0, count: m * bmax) }
+            for _ in 0 ..< sweeps {
+                for b0 in stride(from: 0, to: dims, by: bmax) {
+                    let b = min(bmax, dims - b0)
+                    if hasGram {
+                        _BLAS.gemmNT(m: rows.count, n: b, k: dims, alpha: 1, a: xs, lda: dims, b: gram + b0 * dims, ldb: dims,
+                                     beta: 0, c: GXB, ldc: b)
+                    }
+                    for (i, row) in rows.enumerated() {
+                        let e = rowBlock.entries(of: row)
+                        let status = als_subspace_block_step(k, gram, rowGramScale?[row] ?? gramScale, reg, rowRegScale?[row] ?? 1,
+                                                             e.n, e.idx, e.d, e.t, fixed, Int64(dims), Int32(b0), Int32(b),
+                                                             GXB + i * b, xs + i * dims, s + e.start, step)
+                        try _check(status.rawValue, "als_subspace_block_step", side: side, row: row)
+                    }
+                }
+            }
+        }
+    }
+}
