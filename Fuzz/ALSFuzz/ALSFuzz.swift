@@ -30,7 +30,8 @@ enum Harness: String, CaseIterable {
         case .cache: _ = try BinaryCache.read(path: path)
         case .model:
             let model = try ALSModel.load(from: URL(fileURLWithPath: path))
-            if model.users > 0 { _ = try model.recommend(user: 0, k: 3, excludeSeen: .nothing) }
+            // The seen items a model file carries (checked on load) are read by the default filter.
+            if model.users > 0 { _ = try model.recommend(user: 0, k: 3, excludeSeen: model.hasSeenItems ? .training : .nothing) }
         case .npz: _ = try ALSModel.importNPZ(from: URL(fileURLWithPath: path))
         case .foldin: _ = try InteractionList.read(path: path)
         }
