@@ -96,6 +96,19 @@ struct ModelFileRoundTripTests {
         try model.save(to: url)
         #expect(try ALSModel.load(from: url).userFactors == model.userFactors)
     }
+
+    @Test("emptyBufferTrap: a model with users and no items (or items and no users) answers with empty lists instead of trapping on an empty buffer")
+    func emptyBufferTrap() throws {
+        let noItems = try ALSModel(factors: 2, userFactors: [1, 2, 3, 4], itemFactors: [], userIDs: .identity(count: 2),
+                                   itemIDs: .identity(count: 0), configuration: ALSConfiguration.plain(mode: .implicit))
+        #expect(try noItems.recommend(user: 1, k: 3, excludeSeen: .nothing).isEmpty)
+        #expect(try noItems.recommend(users: [0, 1], k: 3, excludeSeen: .nothing).allSatisfy(\.isEmpty))
+        #expect(try noItems.similarUsers(to: 0, k: 3).count <= 1)
+        let noUsers = try ALSModel(factors: 2, userFactors: [], itemFactors: [1, 2, 3, 4], userIDs: .identity(count: 0),
+                                   itemIDs: .identity(count: 2), configuration: ALSConfiguration.plain(mode: .implicit))
+        #expect(try noUsers.similarItems(to: 0, k: 3).count <= 1)
+        #expect(try noUsers.recommend(users: [], k: 3, excludeSeen: .nothing).isEmpty)
+    }
 }
 
 @Suite("Model file: corruption gives typed errors")

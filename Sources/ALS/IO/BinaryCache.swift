@@ -220,7 +220,7 @@ public enum BinaryCache {
         func take<T>(_ count: Int, _: T.Type) -> [T] {
             let bytes = count * MemoryLayout<T>.stride
             let a = [T](unsafeUninitializedCapacity: count) { buffer, n in
-                if bytes > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base + cursor, byteCount: bytes) }
+                if bytes > 0 { UnsafeMutableRawPointer(buffer._start).copyMemory(from: base + cursor, byteCount: bytes) }
                 n = count
             }
             file.release(cursor ..< cursor + bytes)

@@ -36,7 +36,7 @@ final class _InputFile: @unchecked Sendable {
         let n = max(0, min(count, size - offset))
         if n == 0 { return [] }
         var out = [UInt8](repeating: 0, count: n)
-        let got = try out.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: n, at: offset) }
+        let got = try out.withUnsafeMutableBytes { try read(into: $0._start, count: n, at: offset) }
         out.removeLast(n - got)
         return out
     }

@@ -101,7 +101,7 @@ func _parseFloatSlow(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> 
     let n = end - p
     guard n > 0, n < 256 else { return nil }
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Float? in
-        let base = buf.baseAddress!
+        let base = buf._start
         UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: n)
         base[n] = 0
         // strtof skips leading whitespace, which a field must not have.

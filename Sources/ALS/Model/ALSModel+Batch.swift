@@ -121,7 +121,7 @@ extension ALSModel {
                     gathered = active.count
                 }
                 let n = Swift.min(s.columns, items - first)
-                s.score(itemFactors: Y.baseAddress!, k: factors, rows: active.count, items: first ..< first + n)
+                s.score(itemFactors: Y._start, k: factors, rows: active.count, items: first ..< first + n)
                 for (row, r) in active.enumerated() {
                     let scores = UnsafeBufferPointer(rebasing: s.scores[(row * s.columns) ..< (row * s.columns + n)])
                     selections[r].scan(scores, first: first)
@@ -205,7 +205,7 @@ internal final class _BatchScratch: @unchecked Sendable {
             scores.update(repeating: 0)
             return
         }
-        _BLAS.gemmNT(m: m, n: items.count, k: k, alpha: 1, a: block.baseAddress!, lda: k,
-                     b: Y + items.lowerBound * k, ldb: k, beta: 0, c: scores.baseAddress!, ldc: columns)
+        _BLAS.gemmNT(m: m, n: items.count, k: k, alpha: 1, a: block._start, lda: k,
+                     b: Y + items.lowerBound * k, ldb: k, beta: 0, c: scores._start, ldc: columns)
     }
 }

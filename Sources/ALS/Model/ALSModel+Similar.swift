@@ -50,8 +50,8 @@ extension ALSModel {
                 scores.update(repeating: 0)
             } else {
                 storage(side).withUnsafeBufferPointer { F in
-                    _BLAS.gemv(n: n, k: kf, a: F.baseAddress!, lda: kf, x: F.baseAddress! + q * kf,
-                               y: scores.baseAddress!)
+                    _BLAS.gemv(n: n, k: kf, a: F._start, lda: kf, x: F._start + q * kf,
+                               y: scores._start)
                 }
             }
             let nq = norms[q]

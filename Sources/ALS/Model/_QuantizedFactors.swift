@@ -117,7 +117,7 @@ internal final class _QuantizedFactors: @unchecked Sendable {
             let f = SIMD4<Float>(repeating: factor)
             while i &+ 4 <= rows {
                 let sums = Self.sums(row(i), row(i &+ 1), row(i &+ 2), row(i &+ 3))
-                UnsafeMutableRawPointer(out.baseAddress! + i).storeBytes(of: SIMD4<Float>(sums) * f, as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(out._start + i).storeBytes(of: SIMD4<Float>(sums) * f, as: SIMD4<Float>.self)
                 i &+= 4
             }
             while i < rows {

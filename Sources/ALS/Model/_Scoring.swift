@@ -112,7 +112,7 @@ extension ALSModel {
             scores.update(repeating: 0)
         } else {
             _itemFactors.withUnsafeBufferPointer { Y in
-                _BLAS.gemv(n: items, k: k, a: Y.baseAddress!, lda: k, x: row.x.baseAddress!, y: scores.baseAddress!)
+                _BLAS.gemv(n: items, k: k, a: Y._start, lda: k, x: row.x._start, y: scores._start)
             }
         }
         _addOffsets(bias: row.bias, to: scores)
@@ -167,7 +167,7 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
     var e = 0
     var i = 0
     while i < n {
-        if threshold > -.infinity, i + 8 <= n, _allBelow(a.baseAddress! + i, threshold) {
+        if threshold > -.infinity, i + 8 <= n, _allBelow(a._start + i, threshold) {
             i += 8
             continue
         }
@@ -189,7 +189,7 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
     i = 0
     while i < n {
         // The cutoff sits an ulp below τ − slack, so skipping scores equal to it loses nobody.
-        if cutoff > -.infinity, i + 8 <= n, _allBelow(a.baseAddress! + i, cutoff) {
+        if cutoff > -.infinity, i + 8 <= n, _allBelow(a._start + i, cutoff) {
             i += 8
             continue
         }

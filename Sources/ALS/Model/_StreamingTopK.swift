@@ -38,7 +38,7 @@ internal struct _StreamingTopK {
         let n = scores.count, m = excluded.count
         var i = 0
         while i < n {
-            if bound > -.infinity, i + 8 <= n, _allBelow(scores.baseAddress! + i, bound) {
+            if bound > -.infinity, i + 8 <= n, _allBelow(scores._start + i, bound) {
                 i += 8
                 continue
             }

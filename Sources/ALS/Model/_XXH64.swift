@@ -57,7 +57,7 @@ internal struct _XXH64 {
             p += take
             n -= take
             if pending.count < 32 { return }
-            pending.withUnsafeBytes { stripes($0.baseAddress!, 1) }
+            pending.withUnsafeBytes { stripes($0._start, 1) }
             pending.removeAll(keepingCapacity: true)
         }
         let full = n / 32
@@ -94,7 +94,7 @@ internal struct _XXH64 {
         pending.withUnsafeBytes { t in
             var i = 0
             while i + 8 <= t.count {
-                h = Self.rotl(h ^ Self.round(0, Self.word(t.baseAddress!, i)), 27) &* Self.p1 &+ Self.p4
+                h = Self.rotl(h ^ Self.round(0, Self.word(t._start, i)), 27) &* Self.p1 &+ Self.p4
                 i += 8
             }
             if i + 4 <= t.count {

@@ -53,7 +53,7 @@ final class _AtomicFile {
         try flush()
         var done = 0
         while done < bytes.count {
-            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            let n = pwrite(descriptor, bytes._start + done, bytes.count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ALSError.io(path: temporary, reason: "cannot write (\(_errnoText()))")

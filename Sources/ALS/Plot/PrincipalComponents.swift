@@ -44,7 +44,7 @@ public struct PrincipalComponents: Sendable {
         }
         var w = [Double](repeating: 0, count: k)
         try C.withUnsafeMutableBufferPointer { a in
-            try w.withUnsafeMutableBufferPointer { w in try _BLAS.symmetricEigen(n: k, a: a.baseAddress!, w: w.baseAddress!) }
+            try w.withUnsafeMutableBufferPointer { w in try _BLAS.symmetricEigen(n: k, a: a._start, w: w._start) }
         }
         // dsyevd: ascending eigenvalues, eigenvector j in column j (column-major): C[j * k + i].
         self.mean = mean

@@ -46,7 +46,7 @@ internal struct _FoldInContext: Sendable {
         if _TrainingState.usesGram(config.mode), model.items > 0, !model.hasBiases {
             let items = model.items, dims = dims, weights = missingWeight
             gram = model._itemFactors.withUnsafeBufferPointer { Y in
-                weights.withOptionalPointer { _gram(rows: items, dims: dims, fixed: Y.baseAddress!, weights: $0) }
+                weights.withOptionalPointer { _gram(rows: items, dims: dims, fixed: Y._start, weights: $0) }
             }
             gramScale = 1
         } else {
@@ -74,7 +74,7 @@ internal struct _FoldInContext: Sendable {
         // (the kernels read n = 0 entries).
         let inner = n == 0 ? [Int32(0)] : items, entries = n == 0 ? [Float(0)] : values
         try withUnsafeTemporaryAllocation(of: Float.self, capacity: total) { buffer in
-            let s = buffer.baseAddress!
+            let s = buffer._start
             let c = s, p = s + n, w = s + 2 * n, d = s + 3 * n, t = s + 4 * n
             let kernel = s + 5 * n, solution = kernel + kernelFloats, rows = solution + dims
             try inner.withUnsafeBufferPointer { idx in
@@ -86,10 +86,10 @@ internal struct _FoldInContext: Sendable {
                                 r.offsets = biased ? B.baseAddress : nil
                                 r.itemWeight = wals
                                 r.missingWeight = missing
-                                r.fill(row: 0, range: 0 ..< n, inner: idx.baseAddress!, values: v.baseAddress!,
+                                r.fill(row: 0, range: 0 ..< n, inner: idx._start, values: v._start,
                                        c: c, p: p, w: w, d: d, t: t)
                                 try model._itemFactors.withUnsafeBufferPointer { Y in
-                                    try solveRow(n: n, items: idx.baseAddress!, fixed: Y, k: k, regScale: regScale,
+                                    try solveRow(n: n, items: idx._start, fixed: Y, k: k, regScale: regScale,
                                                  d: d, t: t, rows: rows, kernel: kernel, x: solution)
                                 }
                             }
@@ -116,7 +116,7 @@ internal struct _FoldInContext: Sendable {
         if dims == k, let base = Y.baseAddress {
             status = gram.withUnsafeBufferPointer { G in
                 reg.withUnsafeBufferPointer { R in
-                    als_solve_cholesky_row(Int32(dims), G.baseAddress!, gramScale, R.baseAddress!, regScale, Int64(n),
+                    als_solve_cholesky_row(Int32(dims), G._start, gramScale, R._start, regScale, Int64(n),
                                            items, d, t, base, Int64(k), x, kernel)
                 }
             }
@@ -131,8 +131,8 @@ internal struct _FoldInContext: Sendable {
             status = gram.withUnsafeBufferPointer { G in
                 reg.withUnsafeBufferPointer { R in
                     local.withUnsafeBufferPointer { L in
-                        als_solve_cholesky_row(Int32(dims), G.baseAddress!, gramScale, R.baseAddress!, regScale,
-                                               Int64(n), L.baseAddress!, d, t, UnsafePointer(rows), Int64(dims), x, kernel)
+                        als_solve_cholesky_row(Int32(dims), G._start, gramScale, R._start, regScale,
+                                               Int64(n), L._start, d, t, UnsafePointer(rows), Int64(dims), x, kernel)
                     }
                 }
             }

@@ -16,9 +16,9 @@ internal func _gram(rows: Int, dims: Int, fixed: UnsafePointer<Float>, weights: 
                 let s = w[i] > 0 ? w[i].squareRoot() : 0
                 for d in 0 ..< dims { scaled[i * dims + d] = s * fixed[i * dims + d] }
             }
-            _BLAS.gramUpper(n: rows, k: dims, a: scaled, lda: dims, alpha: 1, beta: 0, c: G.baseAddress!, ldc: dims)
+            _BLAS.gramUpper(n: rows, k: dims, a: scaled, lda: dims, alpha: 1, beta: 0, c: G._start, ldc: dims)
         } else {
-            _BLAS.gramUpper(n: rows, k: dims, a: fixed, lda: dims, alpha: 1, beta: 0, c: G.baseAddress!, ldc: dims)
+            _BLAS.gramUpper(n: rows, k: dims, a: fixed, lda: dims, alpha: 1, beta: 0, c: G._start, ldc: dims)
         }
         for i in 0 ..< dims { for j in 0 ..< i { G[i * dims + j] = G[j * dims + i] } }
     }

@@ -29,11 +29,11 @@ extension _HalfStep {
                                 let A = s.kernel, diagonal = A + dims * dims, gather = diagonal + dims
                                 for row in rows {
                                     let lo = Int(Ap[row]), hi = Int(Ap[row + 1])
-                                    rule.fill(row: row, range: lo ..< hi, inner: Ai.baseAddress!, values: Ax.baseAddress!,
+                                    rule.fill(row: row, range: lo ..< hi, inner: Ai._start, values: Ax._start,
                                               c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
                                     let x = X + row * dims
                                     let assembled = als_assemble_row(k, gram, rowGramScale?[row] ?? gramScale, reg, rowRegScale?[row] ?? 1,
-                                                                     Int64(hi - lo), Ai.baseAddress! + lo, s.d, s.t, fixed,
+                                                                     Int64(hi - lo), Ai._start + lo, s.d, s.t, fixed,
                                                                      Int64(dims), A, k, x, gather)
                                     try _check(assembled.rawValue, "als_assemble_row", side: side, row: row)
                                     for i in 0 ..< dims { diagonal[i] = A[i * dims + i] }

@@ -46,10 +46,10 @@ extension _HalfStep {
                             let base = Int(Ap[rows.lowerBound])
                             for row in rows {
                                 let lo = Int(Ap[row]), hi = Int(Ap[row + 1]), o = lo - base
-                                rule.fill(row: row, range: lo ..< hi, inner: Ai.baseAddress!, values: Ax.baseAddress!,
+                                rule.fill(row: row, range: lo ..< hi, inner: Ai._start, values: Ax._start,
                                           c: c + o, p: p + o, w: w + o, d: d + o, t: t + o)
                             }
-                            try body(_RowBlock(rows: rows, offsets: Ap.baseAddress!, inner: Ai.baseAddress!, d: d, t: t,
+                            try body(_RowBlock(rows: rows, offsets: Ap._start, inner: Ai._start, d: d, t: t,
                                                base: base, scratch: buffer + 5 * longest))
                         }
                     }

@@ -101,12 +101,12 @@ internal struct _HalfStep {
                             let s = scratch[worker]
                             for row in rows {
                                 let lo = Int(Ap[row]), hi = Int(Ap[row + 1])
-                                rule.fill(row: row, range: lo ..< hi, inner: Ai.baseAddress!, values: Ax.baseAddress!,
+                                rule.fill(row: row, range: lo ..< hi, inner: Ai._start, values: Ax._start,
                                           c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
                                 let gs = rowGramScale?[row] ?? gramScale
                                 let rs = rowRegScale?[row] ?? 1
                                 let x = X + row * dims
-                                let idx = Ai.baseAddress! + lo
+                                let idx = Ai._start + lo
                                 let n = Int64(hi - lo)
                                 let status = cholesky
                                     ? als_solve_cholesky_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims), x, s.kernel)
@@ -127,7 +127,7 @@ internal struct _HalfStep {
         var perRow = [Double](repeating: 0, count: matrix.outerCount)
         try withScratch(threads: threads, kernelFloats: 0) { scratch in
             try perRow.withUnsafeMutableBufferPointer { out in
-                let out = out.baseAddress!
+                let out = out._start
                 try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
                     try matrix.innerIndices.withUnsafeBufferPointer { Ai in
                         try matrix.values.withUnsafeBufferPointer { Ax in
@@ -135,10 +135,10 @@ internal struct _HalfStep {
                                 let s = scratch[worker]
                                 for row in rows {
                                     let lo = Int(Ap[row]), hi = Int(Ap[row + 1])
-                                    rule.fill(row: row, range: lo ..< hi, inner: Ai.baseAddress!, values: Ax.baseAddress!,
+                                    rule.fill(row: row, range: lo ..< hi, inner: Ai._start, values: Ax._start,
                                               c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
                                     let gs = rowGramScale?[row] ?? gramScale
-                                    let status = als_row_loss(Int32(dims), gram, gs, Int64(hi - lo), Ai.baseAddress! + lo,
+                                    let status = als_row_loss(Int32(dims), gram, gs, Int64(hi - lo), Ai._start + lo,
                                                               s.c, s.p, s.w, fixed, Int64(dims), X + row * dims, out + row)
                                     try _check(status.rawValue, "als_row_loss", side: side, row: row)
                                 }

@@ -136,8 +136,8 @@ internal struct _TrainingState {
         let rowRegScale = users ? userRegScale : itemRegScale
         return try fixed.withUnsafeBufferPointer { F in
             let G = !usesGram ? [Float](repeating: 0, count: dims * dims)
-                : users ? missingWeight.withOptionalPointer { _gram(rows: fixedRows, dims: dims, fixed: F.baseAddress!, weights: $0) }
-                : _gram(rows: fixedRows, dims: dims, fixed: F.baseAddress!, weights: nil)
+                : users ? missingWeight.withOptionalPointer { _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: $0) }
+                : _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: nil)
             return try G.withUnsafeBufferPointer { G in
                 try reg.withUnsafeBufferPointer { reg in
                     try offsets.withOptionalPointer { off in
@@ -146,9 +146,9 @@ internal struct _TrainingState {
                                 try missingWeight.withOptionalPointer { mw in
                                     try rowRegScale.withOptionalPointer { rs in
                                         try body(_HalfStep(
-                                            dims: dims, matrix: matrix, fixed: F.baseAddress!, gram: G.baseAddress!,
+                                            dims: dims, matrix: matrix, fixed: F._start, gram: G._start,
                                             gramScale: usesGram ? 1 : 0, rowGramScale: users ? nil : mw,
-                                            reg: reg.baseAddress!, rowRegScale: rs,
+                                            reg: reg._start, rowRegScale: rs,
                                             rule: rule(fixedIsItem: users, offsets: off, walsWeight: wals, entryWeights: ew, missing: mw),
                                             side: users ? "user" : "item"))
                                     }
@@ -166,7 +166,7 @@ internal struct _TrainingState {
         var X = U
         try withProblem(users: true) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X.baseAddress!, configuration: config, threads: threads, paths: paths)
+                try step.solve(into: X._start, configuration: config, threads: threads, paths: paths)
             }
         }
         if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
@@ -179,7 +179,7 @@ internal struct _TrainingState {
         var Y = V
         try withProblem(users: false) { step in
             try Y.withUnsafeMutableBufferPointer { Y in
-                try step.solve(into: Y.baseAddress!, configuration: config, threads: threads, paths: paths)
+                try step.solve(into: Y._start, configuration: config, threads: threads, paths: paths)
             }
         }
         try Self.checkFinite(Y, side: "item", iteration: iteration)
@@ -194,7 +194,7 @@ internal struct _TrainingState {
     /// never visited) plus Σ λ_row‖row‖² over both sides.
     func loss() throws -> Double {
         let data = try withProblem(users: true) { step in
-            try U.withUnsafeBufferPointer { try step.dataLoss($0.baseAddress!, threads: threads) }
+            try U.withUnsafeBufferPointer { try step.dataLoss($0._start, threads: threads) }
         }
         return data + penalty(U, rows: self.data.users, scale: userRegScale)
             + penalty(V, rows: self.data.items, scale: itemRegScale)
