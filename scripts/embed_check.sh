@@ -71,6 +71,19 @@ awk 'BEGIN {
 }' > "$scratch/ratings.tsv"
 echo "embed: $(wc -l < "$scratch/ratings.tsv") ratings in $scratch/ratings.tsv"
 
+# The diagnostics in the package's own sources of a kind (error or warning), each followed, for a
+# snippet, by the line of the document it came from (main.swift's line 1 names the block's first).
+own_diagnostics() {
+    { grep -E "^$scratch/Sources/[^ ]*:[0-9]+:[0-9]+: $1:" "$scratch/build.log" || true; } | sort -u | while IFS= read -r line; do
+        echo "$line"
+        file="${line%%:*}" rest="${line#*:}"
+        if [[ "$file" == */Snippet*/main.swift ]]; then
+            origin="$(head -1 "$file" | cut -c4-)"
+            echo "    which is ${origin%:*}:$(( ${origin##*:} + ${rest%%:*} - 2 ))"
+        fi
+    done
+}
+
 echo "embed: swift build (debug, Swift 6 language mode) in $scratch"
 cd "$scratch"
 set +e
@@ -79,13 +92,14 @@ swift build 2>&1 | tee "$scratch/build.log" | grep -E "error:|warning:|Compiling
 build_status=${PIPESTATUS[0]}   # swift build's own status, whatever the filters found
 set -e
 if (( build_status != 0 )); then
+    own_diagnostics error
     echo "embed: FAILED: the scratch package does not build (log above)"
     exit 1
 fi
-own_warnings=$(grep -E "^$scratch/Sources/[^ ]*: warning:" "$scratch/build.log" || true)
+own_warnings="$(own_diagnostics warning)"
 if [[ -n "$own_warnings" ]]; then
     echo "$own_warnings"
-    echo "embed: FAILED: $(grep -c . <<< "$own_warnings") warnings in the package's own sources"
+    echo "embed: FAILED: $(grep -c ': warning:' <<< "$own_warnings") warnings in the package's own sources"
     exit 1
 fi
 echo "embed: built with no warning in its own sources ($((SECONDS - started)) s so far)"
