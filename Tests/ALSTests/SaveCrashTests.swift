@@ -43,10 +43,13 @@ struct SaveCrashTests {
         // One byte on standard output: the writes start now.
         var ready: UInt8 = 1
         _ = write(1, &ready, 1)
+        // And one byte after every save: the parent can wait for a number of saves to be done.
         var v = 1
         while true {
             try models[v].save(to: URL(fileURLWithPath: directory + "/m.als"))
+            _ = write(1, &ready, 1)
             try BinaryCache.write(caches[v], to: directory + "/c.cache")
+            _ = write(1, &ready, 1)
             v ^= 1
         }
     }
@@ -58,10 +61,7 @@ struct SaveCrashTests {
         let directory = file.directory
         let expected = [try Self.model(0), try Self.model(1)]
         let expectedCaches = [try Self.matrix(0), try Self.matrix(1)]
-        // One save of each, timed: the kills are spread over two of the child's save cycles
-        // (model, then cache), whatever this machine's speed and load, so that some land before
-        // the first rename and some after a later one. A fixed 25 ms window saw only version 1
-        // once saves got faster than it on a loaded machine (killSaveTornFile flaked).
+        // One save of each, timed: the longest a kill waits after the saves it waited for.
         let t0 = DispatchTime.now().uptimeNanoseconds
         try expected[0].save(to: URL(fileURLWithPath: directory + "/m.als"))
         try BinaryCache.write(expectedCaches[0], to: directory + "/c.cache")
@@ -79,7 +79,18 @@ struct SaveCrashTests {
             try process.run()
             let ready = output.fileHandleForReading.readData(ofLength: 1)
             try #require(ready.count == 1, "round \(round): the child never started writing")
-            usleep(UInt32(UInt64.random(in: 0 ... min(2 * cycle, 2_000_000), using: &generator)))
+            // Round r waits for r mod 4 saves to be done (none; model 1; model and cache 1; model
+            // 0 too), then up to one measured save cycle more: every round kills at a random
+            // point of a write, and the rounds cover the kills before the first rename and after
+            // later ones, whatever the machine's speed (a fixed 0–25 ms saw only version 1 on a
+            // loaded machine, and so did two measured cycles under UBSan: killSaveTornFile
+            // flaked).
+            let saves = round % 4
+            if saves > 0 {
+                let done = output.fileHandleForReading.readData(ofLength: saves)
+                try #require(done.count == saves, "round \(round): the child stopped saving")
+            }
+            usleep(UInt32(UInt64.random(in: 0 ... min(cycle, 2_000_000), using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal, "round \(round): the child ended by itself")
