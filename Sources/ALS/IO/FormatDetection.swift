@@ -198,7 +198,7 @@ enum _FormatDetection {
                 }
                 return i
             case .automatic:
-                if let names, let i = names.firstIndex(where: { _headerAliases[role]!.contains($0) }) { return i }
+                if let names, let i = names.firstIndex(where: { _headerAliases[role, default: []].contains($0) }) { return i }
                 return defaultPosition < layout.fieldCount ? defaultPosition : nil
             }
         }
