@@ -21,8 +21,7 @@ public enum InteractionList {
         var fields = [Range<_Lines.Pointer>]()
         try bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return }
-            var start = base
-            if b.count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start += 3 }
+            let start = _Lines.skippingByteOrderMark(base, base + b.count)
             _ = try _Lines.forEach(from: start, to: base + b.count, final: true) { lineStart, lineEnd in
                 number += 1
                 let (start, end) = _Lines.trimmed(lineStart, lineEnd)

@@ -149,9 +149,7 @@ struct _RegionParser {
             let dataEnd = UnsafePointer(buffer + carry + got)
             if atFileStart {
                 atFileStart = false
-                if dataEnd - lineStart >= 3, lineStart[0] == 0xEF, lineStart[1] == 0xBB, lineStart[2] == 0xBF {
-                    lineStart += 3
-                }
+                lineStart = _Lines.skippingByteOrderMark(lineStart, dataEnd)
             }
             let (rest, stopped) = _Lines.forEach(from: lineStart, to: dataEnd, final: last) { start, end in
                 handle(start, end, d, roles, headerPending: &headerPending)
@@ -181,7 +179,7 @@ struct _RegionParser {
                                  _ roles: UnsafeBufferPointer<_FieldRole>, headerPending: inout Bool) {
         lineCount += 1
         if end == start { return }
-        if _Lines.isWhitespace(start.pointee), _Lines.isBlank(start, end) { return }
+        if _Lines.isBlank(start, end) { return }
         if headerPending {
             headerPending = false
             return

@@ -34,6 +34,12 @@ enum _Lines {
         return (lineStart, false)
     }
 
+    /// `start`, or three bytes after it when the bytes begin with a UTF-8 byte-order mark.
+    @inline(__always)
+    static func skippingByteOrderMark(_ start: Pointer, _ end: Pointer) -> Pointer {
+        end - start >= 3 && start[0] == 0xEF && start[1] == 0xBB && start[2] == 0xBF ? start + 3 : start
+    }
+
     /// `end`, or one byte before it when the line ends in "\r".
     @inline(__always)
     static func withoutCarriageReturn(_ start: Pointer, _ end: Pointer) -> Pointer {

@@ -38,8 +38,8 @@ public struct IDMap: Sendable, Equatable {
 
     /// Creates a map over integer ids. Precondition: no duplicates (checked; throws).
     public init(integers ids: [Int64]) throws {
-        if Self.consecutiveStart(ids) != nil {
-            self.init(unique: .integers(ids))
+        if let start = Self.consecutiveStart(ids) {
+            self.init(storage: .integers(ids), integerIndex: [:], stringIndex: [:], rangeStart: start)
             return
         }
         var index = [Int64: Int32](minimumCapacity: ids.count)
