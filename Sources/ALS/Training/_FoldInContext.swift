@@ -70,15 +70,14 @@ internal struct _FoldInContext: Sendable {
         let gathered = biased ? n * dims : 0
         let total = 5 * n + kernelFloats + dims + Swift.max(1, gathered)
         var x = [Float](repeating: 0, count: dims)
-        // One placeholder entry keeps every pointer non-null for a user with no interactions
-        // (the kernels read n = 0 entries).
-        let inner = n == 0 ? [Int32(0)] : items, entries = n == 0 ? [Float(0)] : values
+        // A user with no interactions passes empty buffers: `_start` keeps their pointers
+        // non-null, and the kernels read n = 0 entries.
         try withUnsafeTemporaryAllocation(of: Float.self, capacity: total) { buffer in
             let s = buffer._start
             let c = s, p = s + n, w = s + 2 * n, d = s + 3 * n, t = s + 4 * n
             let kernel = s + 5 * n, solution = kernel + kernelFloats, rows = solution + dims
-            try inner.withUnsafeBufferPointer { idx in
-                try entries.withUnsafeBufferPointer { v in
+            try items.withUnsafeBufferPointer { idx in
+                try values.withUnsafeBufferPointer { v in
                     try model.itemBiases.withUnsafeBufferPointer { B in
                         try walsItemWeight.withOptionalPointer { wals in
                             try missingWeight.withOptionalPointer { missing in
@@ -121,7 +120,7 @@ internal struct _FoldInContext: Sendable {
                 }
             }
         } else {
-            var local = [Int32](repeating: 0, count: Swift.max(1, n))  // non-empty: a non-null pointer
+            var local = [Int32](repeating: 0, count: n)
             for j in 0 ..< n {
                 let i = Int(items[j])
                 for f in 0 ..< k { rows[j * dims + f] = Y[i * k + f] }
