@@ -16,10 +16,19 @@ let withBenchmarks = ProcessInfo.processInfo.environment["ALS_BENCHMARKS"] == "1
 // sets it: they need -sanitize=fuzzer, which an ordinary build must never see.
 let withFuzzers = ProcessInfo.processInfo.environment["ALS_FUZZ"] == "1"
 
+// swift-docc-plugin is declared only when ALS_DOCS=1, so library users never fetch it:
+//     ALS_DOCS=1 swift package generate-documentation --target ALS
+let withDocs = ProcessInfo.processInfo.environment["ALS_DOCS"] == "1"
+
 let package = Package(
     name: "SwiftALS",
     products: [
+        // The engine a service embeds: storage and loading, training, the model, evaluation.
         .library(name: "ALS", targets: ["ALS"]),
+        // Seeded synthetic data in the shapes of public data sets, for scaling runs and tests.
+        .library(name: "ALSSynthetic", targets: ["ALSSynthetic"]),
+        // Hyperparameter search: the automatic budgeted search and fixed grids (`als tune`).
+        .library(name: "ALSTuning", targets: ["ALSTuning"]),
         // The raw kernels, for benchmarks and for users who drive their own loops.
         .library(name: "CALSKernels", targets: ["CALSKernels"]),
         .executable(name: "als", targets: ["ALSCommand"]),
@@ -53,15 +62,23 @@ let package = Package(
             dependencies: ["CALSKernels", "COpenBLAS", "CSuiteSparse"],
             path: "Sources/ALS"
         ),
+        .target(name: "ALSSynthetic", dependencies: ["ALS"], path: "Sources/ALSSynthetic"),
+        .target(name: "ALSTuning", dependencies: ["ALS"], path: "Sources/ALSTuning"),
+        // SVG charts and PCA for `als plot`; not a product.
+        .target(name: "ALSPlot", dependencies: ["ALS"], path: "Sources/ALSPlot"),
         .executableTarget(
             name: "ALSCommand",
             dependencies: [
-                "ALS",
+                "ALS", "ALSSynthetic", "ALSTuning", "ALSPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ALSCommand"
         ),
-        .testTarget(name: "ALSTests", dependencies: ["ALS", "CALSKernels"], path: "Tests/ALSTests"),
+        .testTarget(
+            name: "ALSTests",
+            dependencies: ["ALS", "ALSSynthetic", "ALSTuning", "ALSPlot", "CALSKernels"],
+            path: "Tests/ALSTests"
+        ),
         .testTarget(
             name: "ALSCommandTests",
             dependencies: ["ALSCommand", "ALS"],
@@ -69,6 +86,10 @@ let package = Package(
         ),
     ]
 )
+
+if withDocs {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}
 
 if withFuzzers {
     package.targets.append(.executableTarget(name: "ALSFuzz", dependencies: ["ALS"], path: "Fuzz/ALSFuzz"))
@@ -85,7 +106,7 @@ if withBenchmarks {
     for suite in suites {
         package.targets.append(.executableTarget(
             name: suite,
-            dependencies: ["ALS", "CALSKernels", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["ALS", "ALSSynthetic", "CALSKernels", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/\(suite)",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ))

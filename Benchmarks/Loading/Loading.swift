@@ -7,7 +7,8 @@
 // region; the files are read from the page cache.
 //
 //   ALS_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark --target Loading
-import ALS
+@_spi(Engine) import ALS
+import ALSSynthetic
 import Benchmark
 import Foundation
 

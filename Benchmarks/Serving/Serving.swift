@@ -11,7 +11,8 @@
 // Setup (factors, data, the model file) happens outside the measured region.
 //
 //   ALS_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark --target Serving
-import ALS
+@_spi(Engine) import ALS
+import ALSSynthetic
 import Benchmark
 import Foundation
 

@@ -6,7 +6,8 @@
 // loss is not computed, so an epoch is exactly the two half-steps.
 //
 //   ALS_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark --target Training
-import ALS
+@_spi(Engine) import ALS
+import ALSSynthetic
 import Benchmark
 
 let benchmarks: @Sendable () -> Void = {

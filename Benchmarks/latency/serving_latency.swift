@@ -9,7 +9,8 @@
 //   - top-10 for a user of the model with the seen items read from the model (a saved and loaded
 //     file: they stay in the mapping), and, on the same model, with the training matrix passed
 //     in (`.interactions(train)`, the path measured before).
-import ALS
+@_spi(Engine) import ALS
+import ALSSynthetic
 import Dispatch
 import Foundation
 

@@ -4,8 +4,8 @@ import Foundation
 /// message says how to fix the problem.
 ///
 /// Messages name the library's parameters, never command-line flags: a setting appears in
-/// backticks as the Swift property, with a value when one is meant (`` `regularization` ``,
-/// `` `itemIDs: .text` ``, `` `skipInvalid: true` ``). The `als` command rewrites each such
+/// backticks as the Swift property, with a value when one is meant (for example
+/// "`regularization`", "`itemIDs: .text`", "`skipInvalid: true`"). The `als` command rewrites each such
 /// span into its flag (`--regularization`, `--item-ids text`, `--skip-invalid`).
 public enum ALSError: Error, Equatable, Sendable {
     /// A line of an input file could not be read. `line` and `column` are 1-based; `column` is 0

@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import ArgumentParser
 
 /// The `als` command: a root command whose subcommands do the work.

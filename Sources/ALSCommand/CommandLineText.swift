@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import ArgumentParser
 
 /// How the command line reports errors: library messages name parameters in backticks

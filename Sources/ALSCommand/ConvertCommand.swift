@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import ArgumentParser
 
 /// `als convert FILE --to cache|mtx OUT`: rewrite an interactions file as a binary cache (fast to

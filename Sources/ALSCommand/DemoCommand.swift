@@ -1,4 +1,5 @@
-import ALS
+@_spi(Engine) import ALS
+import ALSSynthetic
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 
 /// What `als evaluate --format json` prints: one object with the model's figures and each
 /// baseline's, keyed by the `--metric` names in lower case (`ndcg@10`, `recall@10`, `rmse`, …;

@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 
 /// What `als inspect --format json` prints: the same figures as the text report, as numbers.
 /// `timestamps` is null when the file has none; the `load_*` figures are null without --timing.

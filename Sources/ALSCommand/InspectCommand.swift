@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import ArgumentParser
 
 /// `als inspect FILE`: what is in an interactions file, and which lines were skipped.

@@ -1,4 +1,5 @@
-import ALS
+@_spi(Engine) import ALS
+import ALSPlot
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import ArgumentParser
 
 /// `als similar MODEL --item ID | --user ID`: the nearest items (or users) by cosine similarity of

@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import Glibc
 
 /// The one writer of standard output for every command: `print` for a line written at once,

@@ -1,4 +1,5 @@
-import ALS
+@_spi(Engine) import ALS
+import ALSSynthetic
 import ArgumentParser
 
 /// `als synthetic OUT`: a hidden helper that writes a seeded MovieLens-shaped CSV, for the loader

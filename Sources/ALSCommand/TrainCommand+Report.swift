@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 
 /// What `als train --format json` prints and `--report FILE` writes: the configuration trained
 /// (as `ALSConfiguration` encodes itself), one entry per iteration, and the final figures.

@@ -1,4 +1,5 @@
-import ALS
+@_spi(Engine) import ALS
+import ALSTuning
 import ArgumentParser
 import Foundation
 import Glibc

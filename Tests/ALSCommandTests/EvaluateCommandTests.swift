@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @testable import ALS
 @testable import ALSCommand
 
 @Suite("als evaluate: the model against the baselines")

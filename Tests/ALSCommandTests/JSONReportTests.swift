@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @testable import ALS
 @testable import ALSCommand
 
 /// `--format json` of `als train`, `als inspect` and `als evaluate`: one object that parses,

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import ALS
+@_spi(Engine) @testable import ALS
 @testable import ALSCommand
 
 /// Names and attributes of the elements of an XML document that must parse.

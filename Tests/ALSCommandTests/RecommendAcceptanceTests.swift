@@ -1,4 +1,4 @@
-import ALS
+@_spi(Engine) import ALS
 import Foundation
 import Testing
 @testable import ALSCommand

@@ -1,4 +1,4 @@
-@testable import ALS
+@_spi(Engine) @testable import ALS
 import ArgumentParser
 import Foundation
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @testable import ALS
 @testable import ALSCommand
 
 @Suite("Training flags: library defaults, --config, and configurations that cannot learn refused")

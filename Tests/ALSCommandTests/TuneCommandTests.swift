@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @testable import ALS
 @testable import ALSCommand
 
 /// A scratch folder with a tiny ratings split: 30 users × 20 items, ratings 1–5 from a fixed

@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSTuning
 
 /// 0/1 interactions with a planted rank-3 structure: user u likes item i with probability rising
 /// in a_u·b_i, `perUser` items each.

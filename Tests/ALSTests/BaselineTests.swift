@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Train ratings: user 0 rated item 0 = 5 and item 1 = 3; user 1 item 0 = 4; user 2 item 1 = 1
 /// and item 2 = 2. Item 3 is never rated. μ = 15 / 5 = 3.

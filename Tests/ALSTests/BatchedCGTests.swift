@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// CG in blocks of rows (one `sgemm` per step and block, `_HalfStep.solveBatchedCG`) against
 /// the row-by-row CG kernel it replaces above `_HalfStep.batchedCGMinimumDims`: the same

@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Tests use the engine's own seeded generator, so failures reproduce.
 typealias TestRNG = _SplitMix64

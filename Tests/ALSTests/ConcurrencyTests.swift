@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 @Suite("Concurrency: concurrent serving equals sequential serving")
 struct ConcurrencyTests {

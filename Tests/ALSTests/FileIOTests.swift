@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The I/O layer (`Sources/ALS/Persistence`): only regular files are read, never with a
 /// blocking open, and writes are atomic.

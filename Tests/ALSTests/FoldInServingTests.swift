@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The serving path of fold-in: `foldIn` against the model's cached item Gram (fast) versus a
 /// user half-step of `_TrainingState` (the reference), and recommendations for users who are
@@ -31,6 +31,51 @@ struct FoldInServingTests {
             let row = data.byUser.range(of: u).map { (item: Int(data.byUser.innerIndices[$0]), value: data.byUser.values[$0]) }
             #expect(try model.foldIn(interactions: row) == model._referenceFoldIn(interactions: row))
         }
+    }
+
+    /// Item fold-in against the users: an item of the model folded in from its own training
+    /// column gets back the factors and bias of training's last item half-step (which solved it
+    /// against the same user factors), for every mode but eALS, which refuses it.
+    @Test("foldInItem is the trainer's item half-step, bit for bit", arguments: modes.map(\.0) + ["implicit + frequency λ"])
+    func itemEqualsTrainerHalfStep(name: String) throws {
+        var config = try #require((Self.modes + [("implicit + frequency λ", FoldInTests.modes[1].1)]).first { $0.0 == name }).1
+        if name == "implicit + frequency λ" { config.regularizationExponent = 0.5 }
+        config.iterations = 3
+        let data = try smallProblem(users: 30, items: 20, count: 200, seed: 13)
+        let model = try ALSTrainer(config).fit(data)
+        for i in [0, 7, 19] {
+            let column = data.byItem.range(of: i).map {
+                (id: model.userIDs.externalID(Int(data.byItem.innerIndices[$0])), value: data.byItem.values[$0])
+            }
+            if config.missingWeightExponent != 0 {
+                #expect(throws: ALSError.self) { try model.foldInItem(userIDs: column) }
+                continue
+            }
+            let folded = try model.foldInItem(userIDs: column)
+            let trained = Array(model.itemFactors[i * model.factors ..< (i + 1) * model.factors])
+            #expect(folded.factors == trained, "\(name), item \(i)")
+            if model.hasBiases { #expect(folded.bias == model.itemBiases[i]) }
+        }
+    }
+
+    @Test("foldingIn(itemID:) appends a new item that similarItems and recommend then know, seen by its users")
+    func foldingInItem() throws {
+        let (model, data) = try Self.model("implicit")
+        let fans = (0 ..< 5).map { (id: model.userIDs.externalID($0), value: Float(2)) }
+        let grown = try model.foldingIn(itemID: "1000", userIDs: fans)
+        #expect(grown.items == model.items + 1)
+        let index = try #require(grown.itemIDs.index(of: "1000"))
+        #expect(Array(grown.itemFactors[index * grown.factors ..< (index + 1) * grown.factors])
+                == (try model.foldInItem(userIDs: fans)).factors)
+        #expect(try grown.similarItems(toID: "1000", k: 3).count == 3)
+        // Its fans have seen it, so it is never recommended back to them; the others may get it.
+        for u in 0 ..< 5 {
+            #expect(!(try grown.recommend(userID: model.userIDs.externalID(u), k: grown.items)).contains { $0.id == "1000" })
+        }
+        #expect(try grown.recommend(userID: model.userIDs.externalID(10), k: grown.items).contains { $0.id == "1000" })
+        // The receiver is unchanged; unknown users are typed errors.
+        #expect(model.items == data.items)
+        #expect(throws: ALSError.self) { try model.foldInItem(userIDs: [(id: "nobody", value: 1)]) }
     }
 
     @Test("training keeps the item counts that fold-in needs, and the counts given per call match them",

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The ids-first conveniences: matrices from in-memory rows, scores by id, Codable results.
 @Suite("Ids first: in-memory rows, scores by id, Codable results")
@@ -60,7 +60,7 @@ struct IDsFirstTests {
         }
         try roundTrip(Scored(index: 3, score: -1.25))
         try roundTrip([ScoredID(id: "fig", score: 0.5)])
-        try roundTrip(ALSModel.FoldedUser(factors: [1, 2.5], bias: 0.25))
+        try roundTrip(ALSModel.FoldedFactors(factors: [1, 2.5], bias: 0.25))
         try roundTrip(ALSProgress(iteration: 2, iterations: 5, loss: nil, seconds: 0.5, elapsed: 1))
     }
 }

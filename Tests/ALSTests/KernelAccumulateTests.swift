@@ -1,6 +1,6 @@
 import CALSKernels
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// `als_accumulate` against a plain Double loop over the same entries, for every code path of
 /// the kernel: narrow rows (k < 32: one or two 16-float accumulators per row of A), 4 × 32 tiles

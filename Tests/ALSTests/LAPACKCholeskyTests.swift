@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Exact solves through LAPACK `spotrf` (`_HalfStep.solveCholeskyLAPACK`, the Cholesky path
 /// from `_HalfStep.lapackCholeskyMinimumDims`) against the dense reference, and failing where

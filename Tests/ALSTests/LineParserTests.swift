@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The lines `_Lines.forEach` gives for `bytes`, read in chunks of `chunk` bytes with the
 /// unfinished line carried over, as the data loader reads a file.

@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The parts of a `.malformedLine` error, or nil for any other error.
 func malformed(_ e: ALSError?) -> (line: Int, column: Int, text: String, reason: String)? {

@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 @Suite("Loader: formats are recognised from content, and columns and ids are read as documented")
 struct LoaderFormatTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 @Suite("Loader: the shared MovieLens and Gowalla files",
        .enabled(if: LoaderData.isAvailable, "skipped: ../shared/data (MovieLens 100K, ml-latest-small, Gowalla) is not next to the package"))

@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// A small matrix with every optional part: text or integer ids, timestamps, weights.
 func sampleMatrix(textIDs: Bool, timestamps: Bool = true, weights: Bool = false) throws -> InteractionMatrix {

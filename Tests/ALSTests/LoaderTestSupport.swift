@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Where the shared data sets live: `../shared/data` beside the package root, found from this
 /// file's path so that tests run from any directory.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// A train/test pair over 6 items and 5 users, with a fixed score table, worked by hand below.
 ///

@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 @Suite("Rating metrics: RMSE, MAE and sign accuracy")
 struct MetricRatingTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Library misuse that once gave a wrong answer, each test named after its failure.
 @Suite("Misuse: the library refuses what would give a wrong answer")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Writes what `scripts/implicit_interop.py` compares: a model exported for implicit and our
 /// top-10 of its first 100 users. Runs in every test run (into a scratch directory, checking what

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 @Suite("Model file: NumPy interchange with implicit")
 struct ModelFileNumPyTests {

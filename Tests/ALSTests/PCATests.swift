@@ -1,5 +1,6 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSPlot
 
 @Suite("PCA of factor rows through LAPACK dsyevd")
 struct PCATests {

@@ -3,7 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSPlot
 
 /// The elements of an SVG document, in document order, parsed by Foundation's XML parser (so
 /// the document must be well-formed XML to get here).

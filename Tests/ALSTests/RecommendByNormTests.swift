@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Batch recommend over items in descending norm order with a per-user early stop: the path of
 /// models without biases or a global mean (`_ItemsByNorm`, `_StreamingTopK.isDone`).

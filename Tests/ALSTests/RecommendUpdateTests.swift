@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 @Suite("Recommend: updated and appended rows")
 struct RecommendUpdateTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// Crash safety of the atomic writes: a process killed with SIGKILL in the middle of saving
 /// leaves the old file or the new one under the destination's name, never part of one.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The training interactions kept with a model (`SeenItems.training`, the default of every
 /// recommend call): kept by training, saved and loaded (checksummed, mapped), and absent from

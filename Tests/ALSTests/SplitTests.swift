@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The shared data sets beside the package: `<package root>/../shared/data`. Real-data tests are
 /// skipped, with a message naming the missing file, when the data is not there.

@@ -1,6 +1,6 @@
 import CALSKernels
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// The iALS++ subspace solver (`Solver.subspace`, kernel `als_solve_subspace_row`) against the
 /// plain Double block sweep of `_ReferenceSolver.subspaceHalfStep`, and against the exact solve

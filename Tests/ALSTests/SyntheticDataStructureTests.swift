@@ -1,5 +1,6 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSSynthetic
 
 /// The planted structure of the default synthetic data (`_PlantedPreferences`): what a model can
 /// learn from it and a popularity ranker cannot, on the MovieLens-100K shape the demo uses.

@@ -1,5 +1,6 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSSynthetic
 
 @Suite("Synthetic data: seeded, MovieLens-shaped, power-law, planted tastes, exactly as many interactions as asked")
 struct SyntheticDataTests {

@@ -3,7 +3,7 @@ import Synchronization
 import Glibc
 #endif
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// `ALSTrainer.fit(_:progress:) async`: the synchronous result, off the cooperative pool, with
 /// progress as a closure or an `AsyncStream`, and cancellation between half-steps.

@@ -1,5 +1,5 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// A small random problem: users × items with `count` entries of values 1...5.
 func smallProblem(users: Int = 12, items: Int = 9, count: Int = 45, seed: UInt64 = 7,

@@ -1,5 +1,6 @@
 import Testing
-@testable import ALS
+@_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSTuning
 
 /// A rank-2 rating matrix: r_ui = clamp(3 + a_u·b_i + c_u·d_i), each user rating `perUser` items.
 func lowRankRatings(users: Int = 60, items: Int = 40, perUser: Int = 20, seed: UInt64 = 3) throws -> InteractionMatrix {

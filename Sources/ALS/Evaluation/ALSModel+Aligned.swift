@@ -1,5 +1,5 @@
 /// A split re-indexed over a model's id maps (see `ALSModel.aligned(_:)`).
-public struct AlignedSplit: Sendable {
+@_spi(Engine) public struct AlignedSplit: Sendable {
     /// The split over the model's id maps, extended by the ids the model does not know.
     public let split: DataSplit
     /// Users of the split (train or test) the model has no factors for.
@@ -18,7 +18,7 @@ extension ALSModel {
     /// on, while a split file pair loaded with `SplitFiles` numbers its ids over both files.
     ///
     /// Ids are matched by their text when one side has integer ids and the other text ids.
-    public func aligned(_ split: DataSplit) throws -> AlignedSplit {
+    @_spi(Engine) public func aligned(_ split: DataSplit) throws -> AlignedSplit {
         let (userIDs, userIndex) = try Self.extend(self.userIDs, with: split.train.userIDs)
         let (itemIDs, itemIndex) = try Self.extend(self.itemIDs, with: split.train.itemIDs)
         guard split.test.userIDs == split.train.userIDs, split.test.itemIDs == split.train.itemIDs else {

@@ -4,7 +4,7 @@
 ///
 /// As an `ItemScorer` a baseline ranks items by `r̂(u, i)`; the user term does not change a
 /// user's ranking, so the ranking is by item bias.
-public struct BaselinePredictor: RatingPredictor, ItemScorer {
+@_spi(Engine) public struct BaselinePredictor: RatingPredictor, ItemScorer {
     /// μ, the mean of all train values.
     public let globalMean: Float
     /// b_u per user, or empty when the baseline has no user term.

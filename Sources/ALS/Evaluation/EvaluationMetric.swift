@@ -14,7 +14,7 @@ public enum EvaluationMetric: Sendable, Hashable, CustomStringConvertible {
     case signAccuracy
 
     /// Parses the command-line name (case-insensitive); nil for anything else, K < 1 included.
-    public init?(_ text: String) {
+    @_spi(Engine) public init?(_ text: String) {
         let parts = text.lowercased().split(separator: "@", omittingEmptySubsequences: false)
         if parts.count == 1 {
             switch parts[0] {
@@ -60,17 +60,17 @@ public enum EvaluationMetric: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True for the errors (RMSE, MAE), which a better model makes smaller.
-    public var lowerIsBetter: Bool { self == .rmse || self == .mae }
+    @_spi(Engine) public var lowerIsBetter: Bool { self == .rmse || self == .mae }
 
     /// True when `a` is a strictly better figure than `b` (NaN is never better).
-    public func isBetter(_ a: Double, than b: Double) -> Bool {
+    @_spi(Engine) public func isBetter(_ a: Double, than b: Double) -> Bool {
         guard !a.isNaN else { return false }
         guard !b.isNaN else { return true }
         return lowerIsBetter ? a < b : a > b
     }
 
     /// This metric's figure in a ranking evaluation (nil for a rating metric).
-    public func value(in m: RankingMetrics) -> Double? {
+    @_spi(Engine) public func value(in m: RankingMetrics) -> Double? {
         switch self {
         case .ndcg: return m.ndcg
         case .recall: return m.recall
@@ -83,7 +83,7 @@ public enum EvaluationMetric: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// This metric's figure in a rating evaluation (nil for a ranking metric).
-    public func value(in m: RatingMetrics) -> Double? {
+    @_spi(Engine) public func value(in m: RatingMetrics) -> Double? {
         switch self {
         case .rmse: return m.rmse
         case .mae: return m.mae

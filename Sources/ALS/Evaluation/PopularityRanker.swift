@@ -1,6 +1,6 @@
 /// Recommends the most popular items: items ranked by their number of train interactions,
 /// ties to the lower item index, the same list for everyone (minus each user's train items).
-public struct PopularityRanker: ItemScorer {
+@_spi(Engine) public struct PopularityRanker: ItemScorer {
     /// Train interactions per item.
     public let counts: [Int]
     /// Every item, most popular first, ties to the lower index.

@@ -1,6 +1,6 @@
 /// Recommends at random: each (user, item) gets a score hashed from `(seed, user, item)`, so a
 /// seed gives the same lists whatever order or thread users are scored on.
-public struct RandomRanker: ItemScorer {
+@_spi(Engine) public struct RandomRanker: ItemScorer {
     public let seed: UInt64
 
     public init(seed: UInt64) { self.seed = seed }

@@ -12,7 +12,10 @@ extension RankingEvaluator {
     /// it has never seen. An unseen item can only be a miss; a user the model does not know gets
     /// no list, so each of their test items is a miss too.
     ///
-    /// - Parameter threads: workers of the batch top-K (0 = every core).
+    /// - Parameters:
+    ///   - k: the cut-off of every metric (≥ 1).
+    ///   - model: the model to score, trained on `train`.
+    ///   - threads: workers of the batch top-K (0 = every core).
     /// - Throws: `shapeMismatch` when the model's id maps are not a prefix of the split's.
     public func evaluate(k: Int, model: ALSModel, threads: Int = 0) throws -> RankingMetrics {
         try checkK(k)
@@ -30,7 +33,7 @@ extension RankingEvaluator {
     /// A full-scan `Scorer` for `model` over a split with exactly the model's shape: every item
     /// scored with `score(user:item:)`, the canonical score. Slower than `evaluate(k:model:)`,
     /// but it gives AUC.
-    public static func scorer(for model: ALSModel, matching train: InteractionMatrix) throws -> Scorer {
+    @_spi(Engine) public static func scorer(for model: ALSModel, matching train: InteractionMatrix) throws -> Scorer {
         guard model.users == train.users, model.items == train.items else {
             throw ALSError.shapeMismatch(
                 "the model has \(model.users) users and \(model.items) items, the split \(train.users) and \(train.items); evaluate the model on the split it was trained on")

@@ -16,10 +16,10 @@ public struct RankingEvaluator: Sendable {
     public let evaluatedUsers: [Int32]
 
     /// Fills `scores` (one entry per item, zeros on entry) with dense user `user`'s scores.
-    public typealias Scorer = @Sendable (_ user: Int, _ scores: inout [Float]) -> Void
+    @_spi(Engine) public typealias Scorer = @Sendable (_ user: Int, _ scores: inout [Float]) -> Void
     /// Returns dense user `user`'s at most `k` best items, best first, distinct and none of them
     /// in `exclude` (the user's train row, sorted ascending).
-    public typealias TopKProvider = @Sendable (_ user: Int, _ k: Int, _ exclude: ArraySlice<Int32>) -> [Int32]
+    @_spi(Engine) public typealias TopKProvider = @Sendable (_ user: Int, _ k: Int, _ exclude: ArraySlice<Int32>) -> [Int32]
 
     /// Throws `shapeMismatch` unless train and test share shape and id maps (as every split and
     /// `SplitFiles` loader here guarantees), and `invalidConfiguration` when no user has a test
@@ -39,7 +39,7 @@ public struct RankingEvaluator: Sendable {
     }
 
     /// Evaluates a scorer that fills every item's score for a user. NaN scores rank last.
-    public func evaluate(k: Int, scorer: Scorer) throws -> RankingMetrics {
+    @_spi(Engine) public func evaluate(k: Int, scorer: Scorer) throws -> RankingMetrics {
         try checkK(k)
         let items = train.items
         return try run(k: k) { u, exclude, relevant in
@@ -55,14 +55,14 @@ public struct RankingEvaluator: Sendable {
     }
 
     /// Evaluates an `ItemScorer` (a baseline, say).
-    public func evaluate(k: Int, scorer: some ItemScorer) throws -> RankingMetrics {
+    @_spi(Engine) public func evaluate(k: Int, scorer: some ItemScorer) throws -> RankingMetrics {
         try evaluate(k: k) { u, scores in scorer.scoreItems(user: u, into: &scores) }
     }
 
     /// Evaluates precomputed top-K lists (a serving path's batch top-K, say). AUC is nil because
     /// it needs every score. Throws `invalidConfiguration` when a list is longer than `k`, holds
     /// an item twice, an item out of range or a train item.
-    public func evaluate(k: Int, topK provider: TopKProvider) throws -> RankingMetrics {
+    @_spi(Engine) public func evaluate(k: Int, topK provider: TopKProvider) throws -> RankingMetrics {
         try checkK(k)
         let items = train.items
         return try run(k: k) { u, exclude, _ in

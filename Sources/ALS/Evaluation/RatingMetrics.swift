@@ -10,7 +10,7 @@ public struct RatingMetrics: Sendable, Equatable {
     public let count: Int
 
     /// RMSE of `predictions` against `truths` (same order). NaN when both are empty.
-    public static func rmse(predictions: [Float], truths: [Float]) throws -> Double {
+    @_spi(Engine) public static func rmse(predictions: [Float], truths: [Float]) throws -> Double {
         try check(predictions, truths)
         return _rmse(predictions, truths)
     }
@@ -22,7 +22,7 @@ public struct RatingMetrics: Sendable, Equatable {
     }
 
     /// MAE of `predictions` against `truths` (same order). NaN when both are empty.
-    public static func mae(predictions: [Float], truths: [Float]) throws -> Double {
+    @_spi(Engine) public static func mae(predictions: [Float], truths: [Float]) throws -> Double {
         try check(predictions, truths)
         return _mae(predictions, truths)
     }
@@ -36,7 +36,7 @@ public struct RatingMetrics: Sendable, Equatable {
     /// For ±1 preferences: the fraction of cells where `sign(prediction) == sign(truth)`, with
     /// sign taking the values −1, 0 and +1 (so a prediction of exactly 0 matches only a truth of
     /// 0). NaN when both are empty.
-    public static func signAccuracy(predictions: [Float], truths: [Float]) throws -> Double {
+    @_spi(Engine) public static func signAccuracy(predictions: [Float], truths: [Float]) throws -> Double {
         try check(predictions, truths)
         return _signAccuracy(predictions, truths)
     }
@@ -58,7 +58,7 @@ public struct RatingMetrics: Sendable, Equatable {
 /// RMSE, MAE and sign accuracy of `predict(user, item)` over every entry of `test`. The fallback for users or
 /// items unseen in train is the predictor's business (METRICS.md: the model's baseline, i.e. the
 /// global mean plus whatever bias is known); the rating baselines here already do it.
-public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ item: Int) throws -> Float) rethrows -> RatingMetrics {
+@_spi(Engine) public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ item: Int) throws -> Float) rethrows -> RatingMetrics {
     var predictions = [Float](), truths = [Float]()
     predictions.reserveCapacity(test.nonZeros)
     truths.reserveCapacity(test.nonZeros)
@@ -75,7 +75,7 @@ public func evaluateRatings(test: InteractionMatrix, predict: (_ user: Int, _ it
 }
 
 /// RMSE and MAE of a `RatingPredictor` (a rating baseline, say) over `test`.
-public func evaluateRatings(test: InteractionMatrix, predictor: some RatingPredictor) -> RatingMetrics {
+@_spi(Engine) public func evaluateRatings(test: InteractionMatrix, predictor: some RatingPredictor) -> RatingMetrics {
     evaluateRatings(test: test) { predictor.predict(user: $0, item: $1) }
 }
 
@@ -88,7 +88,7 @@ public func evaluateRatings(test: InteractionMatrix, predictor: some RatingPredi
 /// The split may extend the model's index spaces (`ALSModel.aligned(_:)`): indices past the
 /// model's count as unseen. `clamp`, when given, bounds every prediction (Surprise clamps to the
 /// rating scale).
-public func evaluateRatings(
+@_spi(Engine) public func evaluateRatings(
     model: ALSModel, train: InteractionMatrix, test: InteractionMatrix, clamp: ClosedRange<Float>? = nil
 ) throws -> RatingMetrics {
     try RankingEvaluator.checkCovers(model, train)

@@ -19,14 +19,14 @@ public enum SplitFiles {
 
     /// Loads any number of TSV split files (train, validation, test, ...) over shared id maps, in
     /// the order given. See `load(train:test:)` for the format.
-    public static func load(_ paths: [String]) throws -> [InteractionMatrix] {
+    @_spi(Engine) public static func load(_ paths: [String]) throws -> [InteractionMatrix] {
         try matrices(paths.map { try readDelimited($0) }, paths: paths)
     }
 
     /// Loads LightGCN's `train.txt` / `test.txt` pair: one line per user, `user item item ...`,
     /// separated by single spaces, integer ids; a line may hold the user alone. Every listed cell
     /// gets the value 1.
-    public static func loadLightGCN(train: String, test: String) throws -> (train: InteractionMatrix, test: InteractionMatrix) {
+    @_spi(Engine) public static func loadLightGCN(train: String, test: String) throws -> (train: InteractionMatrix, test: InteractionMatrix) {
         let paths = [train, test]
         let m = try matrices(paths.map { try readAdjacency($0) }, paths: paths)
         return (m[0], m[1])
@@ -36,7 +36,7 @@ public enum SplitFiles {
     /// with external ids; the timestamp column is written when `m` has timestamps. Integral values
     /// are written without a decimal point ("4"), others in the shortest form that reads back to
     /// the same Float ("3.5"), so `load` returns exactly what was written.
-    public static func write(_ m: InteractionMatrix, to path: String) throws {
+    @_spi(Engine) public static func write(_ m: InteractionMatrix, to path: String) throws {
         let A = m.byUser
         let itemText = (0 ..< m.items).map { Array(m.itemIDs.externalID($0).utf8) }
         var out = [UInt8]()

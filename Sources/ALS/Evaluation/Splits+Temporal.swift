@@ -9,7 +9,7 @@ extension Splits {
     /// reproduces the shipped ml100k-temporal split exactly (ties straddle its boundary, so any
     /// other order moves entries across it). Duplicate cells are merged by `duplicates` within
     /// each part.
-    public static func temporal(
+    @_spi(Engine) public static func temporal(
         _ triplets: Triplets, users: Int, items: Int, userIDs: IDMap? = nil, itemIDs: IDMap? = nil,
         duplicates: DuplicatePolicy = .sum, trainFraction: Double = 0.8, minimumTrainInteractions: Int = 0
     ) throws -> DataSplit {

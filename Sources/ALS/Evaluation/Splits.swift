@@ -4,14 +4,14 @@ public struct DataSplit: Sendable {
     public let train: InteractionMatrix
     public let test: InteractionMatrix
 
-    public init(train: InteractionMatrix, test: InteractionMatrix) {
+    @_spi(Engine) public init(train: InteractionMatrix, test: InteractionMatrix) {
         self.train = train
         self.test = test
     }
 
     /// Writes both parts as `user<TAB>item<TAB>value[<TAB>timestamp]` with external ids
     /// (see `SplitFiles.write`).
-    public func write(train trainPath: String, test testPath: String) throws {
+    @_spi(Engine) public func write(train trainPath: String, test testPath: String) throws {
         try SplitFiles.write(train, to: trainPath)
         try SplitFiles.write(test, to: testPath)
     }
@@ -21,7 +21,7 @@ public struct DataSplit: Sendable {
 /// Filtering", 2018): the held-out users are absent from `train`; each one's row is divided
 /// into `foldIn` (shown to the model at evaluation time, e.g. to fold the user in) and `target`
 /// (what the metrics score). All three share the input's index spaces and id maps.
-public struct StrongGeneralizationSplit: Sendable {
+@_spi(Engine) public struct StrongGeneralizationSplit: Sendable {
     /// Every interaction of the users that are not held out.
     public let train: InteractionMatrix
     /// The held-out users' fold-in interactions.
@@ -46,7 +46,8 @@ public struct StrongGeneralizationSplit: Sendable {
 ///
 /// Unless a split says otherwise its parts partition the input: every entry lands in exactly one
 /// part, with its value, timestamp and weight. The same input and seed give the same split on
-/// every platform and Swift version (`_SplitMix64`).
+/// every platform and Swift version (the generator is SplitMix64, and the draws are the
+/// library's own).
 ///
 /// Counts taken as a fraction of `n` are `floor(n · fraction)`, with a 1e-9 tolerance so that
 /// `10 · 0.3` counts as 3 despite 0.3 having no exact binary form; this matches the
@@ -81,7 +82,7 @@ public enum Splits {
     }
 
     /// How `leaveKOut` picks the held-out interactions of a user.
-    public enum LeaveOutSelection: Sendable, Equatable {
+    @_spi(Engine) public enum LeaveOutSelection: Sendable, Equatable {
         /// The `k` latest by timestamp; equal timestamps are ordered by item index, so the
         /// higher index counts as later. Needs timestamps.
         case latest
@@ -91,7 +92,7 @@ public enum Splits {
 
     /// Leave-k-out: `k` interactions of every user go to test. A user with `k` or fewer
     /// interactions stays entirely in train, so every test user keeps at least one train item.
-    public static func leaveKOut(_ data: InteractionMatrix, k: Int = 1, selection: LeaveOutSelection = .latest) throws -> DataSplit {
+    @_spi(Engine) public static func leaveKOut(_ data: InteractionMatrix, k: Int = 1, selection: LeaveOutSelection = .latest) throws -> DataSplit {
         guard k >= 1 else {
             throw ALSError.invalidConfiguration(parameter: "k", reason: "must be at least 1, got \(k)")
         }
@@ -120,7 +121,7 @@ public enum Splits {
     /// Strong generalisation: `floor(m · heldOutFraction)` of the `m` users with at least one
     /// interaction are held out, uniformly at random; each held-out user's row is split per user
     /// as in `perUser`, `floor(n · targetFraction)` entries to `target` and the rest to `foldIn`.
-    public static func strongGeneralization(
+    @_spi(Engine) public static func strongGeneralization(
         _ data: InteractionMatrix, heldOutFraction: Double, targetFraction: Double = 0.2, seed: UInt64
     ) throws -> StrongGeneralizationSplit {
         try checkFraction(heldOutFraction, "heldOutFraction")

@@ -7,14 +7,14 @@ extension _SplitMix64 {
     /// The SplitMix64 output function, a bijective mix of 64 bits, used to hash
     /// `(seed, user, item)` for `RandomRanker`: `mix(x)` is the first draw of a generator whose
     /// state is one increment short of `x`, so the constants live only in `next()`.
-    static func mix(_ x: UInt64) -> UInt64 {
+    public static func mix(_ x: UInt64) -> UInt64 {
         var g = _SplitMix64(seed: x &- 0x9E37_79B9_7F4A_7C15)
         return g.next()
     }
 
     /// A uniform draw from `0 ..< bound` (bound > 0), unbiased: Lemire's multiply-high with
     /// rejection of the short final interval.
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let n = UInt64(bound)
         let threshold = (0 &- n) % n
@@ -26,7 +26,7 @@ extension _SplitMix64 {
 
     /// Moves a uniformly random choice of `count` elements of `a` to its front (a partial
     /// Fisher–Yates shuffle); the front is itself in random order.
-    mutating func choose<T>(_ count: Int, from a: inout [T]) {
+    public mutating func choose<T>(_ count: Int, from a: inout [T]) {
         for i in 0 ..< min(count, a.count) {
             let j = i + below(a.count - i)
             a.swapAt(i, j)
@@ -34,5 +34,5 @@ extension _SplitMix64 {
     }
 
     /// A uniform draw in [0, 1) (the top 53 bits).
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

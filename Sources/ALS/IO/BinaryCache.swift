@@ -23,7 +23,7 @@ import Glibc
 ///
 /// A file that is too short, too long, of another version or byte order, or whose checksum
 /// does not match throws `ALSError.corruptFile`.
-public enum BinaryCache {
+@_spi(Engine) public enum BinaryCache {
     /// The first eight bytes of every cache.
     public static let magic: [UInt8] = [0x89, 0x41, 0x4C, 0x53, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The version this build writes and reads.
@@ -85,7 +85,7 @@ public enum BinaryCache {
 
     // MARK: - Writing
 
-    /// Writes `matrix` to `path` atomically (`_AtomicFile`), so that a reader, or a load after a
+    /// Writes `matrix` to `path` atomically (a temporary file beside it, synced, then renamed), so that a reader, or a load after a
     /// killed write, sees the old cache or the new one, never half of one.
     public static func write(_ matrix: InteractionMatrix, to path: String) throws {
         let (userText, userBlob) = idSections(matrix.userIDs)

@@ -90,7 +90,7 @@ func _uniqueSorted<T: Equatable>(_ a: [T]) -> [T] {
 }
 
 /// The first index of sorted `a` whose element is not less than `v`.
-func _lowerBound<T: Comparable>(_ a: [T], _ v: T) -> Int {
+@_spi(Engine) public func _lowerBound<T: Comparable>(_ a: [T], _ v: T) -> Int {
     var lo = 0, hi = a.count
     while lo < hi {
         let mid = (lo + hi) / 2

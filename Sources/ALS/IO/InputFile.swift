@@ -60,7 +60,7 @@ final class _InputFile: @unchecked Sendable {
 /// library's one `_parallelFor` with chunks of one call, so a worker that the OS delays leaves
 /// its remaining calls to the others. Each call writes only its own slot of whatever it shares,
 /// so no locking is needed.
-func _loaderParallel(_ count: Int, workers: Int = System.coreCount, _ body: (Int) -> Void) {
+@_spi(Engine) public func _loaderParallel(_ count: Int, workers: Int = System.coreCount, _ body: (Int) -> Void) {
     _parallelFor(count: count, threads: workers, chunk: 1) { range, _ in
         for i in range { body(i) }
     }
@@ -76,10 +76,10 @@ func _partCount(entries: Int, workers: Int) -> Int {
 /// A fixed number of result slots written by `_loaderParallel` workers, one slot each. The
 /// storage is a raw allocation rather than an array so that two threads writing different slots
 /// never make overlapping accesses to one Swift property.
-final class _LoaderSlots<T>: @unchecked Sendable {
+@_spi(Engine) public final class _LoaderSlots<T>: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<T?>
-    let count: Int
-    init(_ count: Int) {
+    public let count: Int
+    public init(_ count: Int) {
         self.count = count
         storage = .allocate(capacity: count)
         storage.initialize(repeating: nil, count: count)
@@ -88,12 +88,12 @@ final class _LoaderSlots<T>: @unchecked Sendable {
         storage.deinitialize(count: count)
         storage.deallocate()
     }
-    subscript(i: Int) -> T? {
+    public subscript(i: Int) -> T? {
         get { storage[i] }
         set { storage[i] = newValue }
     }
     /// Every slot, each of which must have been filled.
-    var values: [T] { (0 ..< count).map { storage[$0]! } }
+    public var values: [T] { (0 ..< count).map { storage[$0]! } }
 }
 
 /// Writes `text` to standard error (file descriptor 2), unbuffered.

@@ -7,7 +7,7 @@
 ///
 /// Each line is an item id, optionally followed by a tab or a comma and a value (default 1).
 /// Spaces around the fields are ignored, and so are blank lines and lines starting with `#`.
-/// Read with the one line parser (`_Lines`), like every other text file of the library.
+/// Read with the library's one line parser, like every other text file of the library.
 public enum InteractionList {
     /// The interactions of `path`, in file order, as (external item id, value).
     ///

@@ -6,7 +6,7 @@ extension InteractionMatrix {
     /// (for data read from a file), and throws `ALSError.invariantViolation` otherwise. That the
     /// two halves hold the same entries is not re-checked (it costs a full transpose): the
     /// loader's construction, or the cache's checksum, stands for it.
-    init(byUser: CompressedMatrix, byItem: CompressedMatrix, userIDs: IDMap, itemIDs: IDMap,
+    @_spi(Engine) public init(byUser: CompressedMatrix, byItem: CompressedMatrix, userIDs: IDMap, itemIDs: IDMap,
          duplicatesMerged: Int, validate: Bool) throws {
         if validate {
             try byUser.checkInvariants()

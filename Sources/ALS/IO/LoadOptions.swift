@@ -1,5 +1,5 @@
 /// The file formats `DataLoader` reads. The raw values are the names `--input-format` accepts.
-public enum DataFormat: String, Sendable, CaseIterable, Codable {
+public enum DataFormat: String, Sendable, CaseIterable {
     /// MovieLens 100K `u.data`: `user<TAB>item<TAB>rating<TAB>timestamp`, no header, integer ids.
     case movieLens100K = "movielens-100k"
     /// MovieLens 1M/10M `ratings.dat`: `user::item::rating::timestamp`, no header, integer ids.
@@ -32,7 +32,7 @@ public enum ColumnSelector: Sendable, Hashable {
     case absent
 
     /// Parses a command-line spelling: a 1-based position (`3`), `none`, `auto`, or a header name.
-    public init(argument: String) {
+    @_spi(Engine) public init(argument: String) {
         switch argument.lowercased() {
         case "none", "absent": self = .absent
         case "auto", "automatic", "": self = .automatic
@@ -45,7 +45,7 @@ public enum ColumnSelector: Sendable, Hashable {
 /// The separator between the fields of a delimited line.
 public struct Delimiter: Sendable, Hashable, CustomStringConvertible {
     /// The separator's bytes; empty means "a run of spaces and tabs".
-    public let bytes: [UInt8]
+    @_spi(Engine) public let bytes: [UInt8]
 
     public static let tab = Delimiter(bytes: [9])
     public static let comma = Delimiter(bytes: [UInt8(ascii: ",")])
@@ -83,7 +83,7 @@ public struct Delimiter: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Whether the first non-blank line of a delimited file names the columns.
-public enum HeaderMode: String, Sendable, CaseIterable, Codable {
+public enum HeaderMode: String, Sendable, CaseIterable {
     /// Decide from the content: the first line is a header when it holds a well-known column
     /// name, or when a value or timestamp field of it is not a number while the second line's is.
     case auto
@@ -94,7 +94,7 @@ public enum HeaderMode: String, Sendable, CaseIterable, Codable {
 }
 
 /// Which kind of external id a column holds.
-public enum IDKind: String, Sendable, CaseIterable, Codable {
+public enum IDKind: String, Sendable, CaseIterable {
     /// The kind of the column's first id: integers when it is an integer (a later text id is
     /// then `ALSError.mixedIDKinds`, naming its line), text otherwise.
     case auto
@@ -166,7 +166,7 @@ public struct LoadOptions: Sendable {
     }
 
     /// Throws `ALSError.invalidConfiguration` for combinations that cannot work.
-    public func validate() throws {
+    @_spi(Engine) public func validate() throws {
         for (name, c) in [("user column", userColumn), ("item column", itemColumn)] where c == .absent {
             throw ALSError.invalidConfiguration(parameter: name, reason: "every interaction needs a user and an item; pass a position or a header name")
         }

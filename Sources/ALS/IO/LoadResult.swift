@@ -1,5 +1,5 @@
 /// Why a line of an input file was rejected.
-public enum InvalidLineReason: String, Sendable, CaseIterable, Codable, Comparable {
+public enum InvalidLineReason: String, Sendable, CaseIterable {
     case notANumber = "not a number"
     case emptyField = "empty field"
     case missingColumns = "missing columns"
@@ -10,10 +10,6 @@ public enum InvalidLineReason: String, Sendable, CaseIterable, Codable, Comparab
     case invalidUTF8 = "invalid UTF-8"
     /// A text id in an `.auto` id column whose first id was an integer (`ALSError.mixedIDKinds`).
     case textAfterIntegerIDs = "text id after integer ids"
-
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
 
 /// One rejected line: where it is, what was wrong, and the offending text.
@@ -30,7 +26,7 @@ public struct InvalidLine: Sendable, Equatable {
     public var detail: String
 
     /// The error `DataLoader` throws for this line when `skipInvalid` is off.
-    public func error(file: String) -> ALSError {
+    @_spi(Engine) public func error(file: String) -> ALSError {
         if reason == .textAfterIntegerIDs {
             // `detail` is the column's label, "user id" or "item id".
             return .mixedIDKinds(file: file, line: line, column: column, text: text,
@@ -44,13 +40,13 @@ public struct InvalidLine: Sendable, Equatable {
 /// few examples. Blank lines (a final newline, say) are not data and are not counted here.
 public struct SkippedLines: Sendable, Equatable, CustomStringConvertible {
     /// How many examples are kept.
-    public static let exampleLimit = 5
+    @_spi(Engine) public static let exampleLimit = 5
 
     public var counts: [InvalidLineReason: Int] = [:]
     /// The first `exampleLimit` skipped lines, in file order.
     public var examples: [InvalidLine] = []
 
-    public init() {}
+    @_spi(Engine) public init() {}
 
     /// Total number of skipped lines.
     public var total: Int { counts.values.reduce(0, +) }
@@ -59,8 +55,9 @@ public struct SkippedLines: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         guard total > 0 else { return "skipped lines: none" }
         var s = "skipped lines: \(total)"
-        for reason in counts.keys.sorted() {
-            s += "\n  \(reason.rawValue): \(counts[reason]!)"
+        // In declaration order, the order every report uses.
+        for reason in InvalidLineReason.allCases {
+            if let n = counts[reason] { s += "\n  \(reason.rawValue): \(n)" }
         }
         for e in examples {
             let at = e.column > 0 ? "\(e.line):\(e.column)" : "\(e.line)"
@@ -85,9 +82,9 @@ public struct LoadResult: Sendable {
     /// The lines skipped with `skipInvalid`; empty otherwise.
     public var skipped: SkippedLines
     /// Size of the file in bytes.
-    public var bytes: Int
+    @_spi(Engine) public var bytes: Int
 
-    public init(matrix: InteractionMatrix, format: DataFormat, skipped: SkippedLines = SkippedLines(), bytes: Int) {
+    @_spi(Engine) public init(matrix: InteractionMatrix, format: DataFormat, skipped: SkippedLines = SkippedLines(), bytes: Int) {
         self.matrix = matrix
         self.format = format
         self.skipped = skipped

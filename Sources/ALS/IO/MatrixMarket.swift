@@ -16,7 +16,7 @@ import Glibc
 ///
 /// **What is not stored:** timestamps and weights (the format has one value per cell). Pattern
 /// files give value 1; symmetric files are expanded to both triangles.
-public enum MatrixMarket {
+@_spi(Engine) public enum MatrixMarket {
     /// Reads `path`. Values go through the same checks as delimited text (finite, non-negative
     /// unless `allowNegative`), and duplicate cells through `options.duplicates`.
     public static func read(path: String, options: LoadOptions = LoadOptions()) throws -> InteractionMatrix {

@@ -1,6 +1,6 @@
 /// The figures `als inspect` prints about an `InteractionMatrix`: shape, density, the value
 /// histogram, and quantiles of the number of interactions per user and per item.
-public struct MatrixSummary: Sendable, Equatable {
+@_spi(Engine) public struct MatrixSummary: Sendable, Equatable {
     /// Quantiles of a list of counts by the nearest-rank rule: the q-quantile is the smallest
     /// count c such that at least a fraction q of the list is ≤ c (so every figure is a count
     /// that occurs, and p50 of [1, 2, 3, 4] is 2).

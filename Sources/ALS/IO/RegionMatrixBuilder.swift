@@ -52,7 +52,7 @@ func _buildMatrix(regions: [_RegionParser], users: Int, items: Int, timestamps h
 /// permutation array: what `CompressedMatrix.transposed()` computes, faster for large matrices.
 /// `m` is `inout` only to reach its arrays without copying; it is not changed. Weights are not
 /// carried (the loader and the generator never produce them).
-func _parallelTranspose(_ m: inout CompressedMatrix, workers: Int) -> CompressedMatrix {
+@_spi(Engine) public func _parallelTranspose(_ m: inout CompressedMatrix, workers: Int) -> CompressedMatrix {
     precondition(m.weights == nil, "_parallelTranspose does not carry weights")
     let (outer, inner, nnz) = (m.outerCount, m.innerCount, m.nonZeros)
     let hasTimestamps = m.timestamps != nil
@@ -347,7 +347,7 @@ func _mergeDuplicates(_ m: _CompressedView, policy: DuplicatePolicy, userIDs: ID
 }
 
 /// Calls `body` with the array's buffer, or with an empty buffer when the array is nil.
-func _withOptionalBuffer<T, R>(_ a: inout [T]?, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+@_spi(Engine) public func _withOptionalBuffer<T, R>(_ a: inout [T]?, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
     if a == nil { return try body(UnsafeMutableBufferPointer(start: nil, count: 0)) }
     return try a!.withUnsafeMutableBufferPointer { try body($0) }
 }

@@ -2,7 +2,7 @@ internal import COpenBLAS
 
 /// One-line wrappers over the OpenBLAS and LAPACK routines SwiftALS uses. Only this file and
 /// `SuiteSparse.swift` name the C libraries; the rest of the library calls these.
-internal enum _BLAS {
+@_spi(Engine) public enum _BLAS {
     /// The kernel OpenBLAS picked for this CPU (for example "Haswell" or "SkylakeX"), as reported
     /// in benchmarks next to every peer comparison.
     static var coreName: String {
@@ -54,7 +54,7 @@ internal enum _BLAS {
     /// Eigen-decomposition of a symmetric n×n matrix (column-major = row-major for symmetric
     /// input) with LAPACK `dsyevd`: on return `a` holds the eigenvectors (as columns in
     /// column-major order) and `w` the eigenvalues in ascending order.
-    static func symmetricEigen(n: Int, a: UnsafeMutablePointer<Double>, w: UnsafeMutablePointer<Double>) throws {
+    public static func symmetricEigen(n: Int, a: UnsafeMutablePointer<Double>, w: UnsafeMutablePointer<Double>) throws {
         var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
         var nn = Int32(n), lda = Int32(n), info: Int32 = 0
         var lwork: Int32 = -1, liwork: Int32 = -1

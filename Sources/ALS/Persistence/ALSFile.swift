@@ -3,7 +3,7 @@ import Glibc
 /// The library's file access, for the command line and for services that write what the
 /// library writes: reading a whole regular file, checking an output path before the work that
 /// produces it, and writing a file atomically.
-public enum ALSFile {
+@_spi(Engine) public enum ALSFile {
     /// The whole of the regular file `path`. FIFOs, directories and devices are refused with
     /// `ALSError.notARegularFile` (without blocking), unreadable paths with `ALSError.io`.
     public static func read(_ path: String) throws -> [UInt8] { try _readWholeFile(path) }

@@ -9,7 +9,7 @@ import Glibc
 /// the old file or the new one under the destination's name, never part of one, and a reader
 /// that mapped the old file keeps reading it. A writer dropped without `commit()` removes its
 /// temporary file.
-final class _AtomicFile {
+@_spi(Engine) public final class _AtomicFile {
     /// Where the file ends up.
     let path: String
     /// The name it is written under until `commit()`.
@@ -20,7 +20,7 @@ final class _AtomicFile {
     private static let bufferSize = 1 << 20
 
     /// Checks the destination (`ALSFile.checkWritable`) and creates the temporary file.
-    init(path: String) throws {
+    public init(path: String) throws {
         try ALSFile.checkWritable(path)
         self.path = path
         temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
@@ -32,7 +32,7 @@ final class _AtomicFile {
     deinit { abandon() }
 
     /// Appends `bytes` (buffered, so small pieces do not cost a system call each).
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         if buffer.count + bytes.count <= Self.bufferSize {
             buffer.append(contentsOf: bytes)
             return
@@ -42,7 +42,7 @@ final class _AtomicFile {
     }
 
     /// Appends the UTF-8 of `text`.
-    func write(_ text: String) throws {
+    public func write(_ text: String) throws {
         var text = text
         try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
     }
@@ -72,7 +72,7 @@ final class _AtomicFile {
     }
 
     /// Makes the written bytes the destination file (see the type's documentation).
-    func commit() throws {
+    public func commit() throws {
         defer { abandon() }
         try flush()
         guard fsync(descriptor) == 0 else { throw ALSError.io(path: temporary, reason: "cannot sync (\(_errnoText()))") }

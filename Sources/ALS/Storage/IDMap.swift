@@ -10,12 +10,12 @@
 /// `mtx` fuzz harness).
 public struct IDMap: Sendable, Equatable {
     /// The ids, in dense-index order.
-    public enum Storage: Sendable, Equatable {
+    @_spi(Engine) public enum Storage: Sendable, Equatable {
         case integers([Int64])
         case strings([String])
     }
 
-    public let storage: Storage
+    @_spi(Engine) public let storage: Storage
     @usableFromInline internal let _integerIndex: [Int64: Int32]
     @usableFromInline internal let _stringIndex: [String: Int32]
     /// The first id when the integer ids are consecutive and ascending (then `_integerIndex` is empty).
@@ -70,7 +70,7 @@ public struct IDMap: Sendable, Equatable {
     }
 
     /// The identity map `0 ..< count` (ids equal to indices), used for generated data.
-    public static func identity(count: Int) -> IDMap {
+    @_spi(Engine) public static func identity(count: Int) -> IDMap {
         consecutive(from: 0, count: count)
     }
 

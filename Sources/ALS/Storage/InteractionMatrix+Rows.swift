@@ -4,8 +4,10 @@ extension InteractionMatrix {
     /// The matrix of `rows` (user id, item id, value) with text ids, numbered in order of first
     /// appearance (as the loader numbers text ids).
     ///
-    /// - Parameter duplicates: what a repeated (user, item) pair becomes; default `.sum`, as the
-    ///   loader (see `DuplicatePolicy`).
+    /// - Parameters:
+    ///   - rows: (user id, item id, value) triples in any order.
+    ///   - duplicates: what a repeated (user, item) pair becomes; default `.sum`, as the
+    ///     loader (see `DuplicatePolicy`).
     /// - Throws: `ALSError.duplicateEntry` under `.error` (its line is the 1-based row).
     public init(rows: [(user: String, item: String, value: Float)], duplicates: DuplicatePolicy = .sum) throws {
         var users = _FirstAppearance<String>(), items = _FirstAppearance<String>()
@@ -25,7 +27,9 @@ extension InteractionMatrix {
     /// The matrix of `rows` (user id, item id, value) with integer ids, numbered in ascending
     /// numeric order (as the loader numbers integer ids).
     ///
-    /// - Parameter duplicates: as `init(rows:duplicates:)` with text ids.
+    /// - Parameters:
+    ///   - rows: (user id, item id, value) triples in any order.
+    ///   - duplicates: as `init(rows:duplicates:)` with text ids.
     public init(rows: [(user: Int64, item: Int64, value: Float)], duplicates: DuplicatePolicy = .sum) throws {
         let userIDs = Array(Set(rows.map(\.user))).sorted(), itemIDs = Array(Set(rows.map(\.item))).sorted()
         let userMap = try IDMap(integers: userIDs), itemMap = try IDMap(integers: itemIDs)

@@ -1,5 +1,5 @@
 /// What to do when two triplets name the same (user, item) cell.
-public enum DuplicatePolicy: String, Sendable, CaseIterable, Codable {
+public enum DuplicatePolicy: String, Sendable, CaseIterable {
     /// Add the values (as scipy's `coo_matrix.tocsr()` and implicit do). The default, because
     /// play counts and clicks are naturally additive and nothing is dropped.
     case sum
@@ -39,7 +39,7 @@ public struct Triplets: Sendable {
     public var timestamps: [Int64]?
     public var weights: [Float]?
     /// The 1-based source line of each triplet, when a loader knows it (used in error messages).
-    public var lines: [Int32]?
+    @_spi(Engine) public var lines: [Int32]?
 
     public init(users: [Int32] = [], items: [Int32] = [], values: [Float] = [],
                 timestamps: [Int64]? = nil, weights: [Float]? = nil, lines: [Int32]? = nil) {
@@ -68,7 +68,7 @@ public struct InteractionMatrix: Sendable {
     public let userIDs: IDMap
     public let itemIDs: IDMap
     /// How many input triplets were merged into an earlier one by the duplicate policy.
-    public let duplicatesMerged: Int
+    @_spi(Engine) public let duplicatesMerged: Int
 
     public var users: Int { byUser.outerCount }
     public var items: Int { byUser.innerCount }

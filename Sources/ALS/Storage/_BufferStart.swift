@@ -6,25 +6,25 @@
 // unwrap below cannot fail.
 
 extension UnsafeBufferPointer {
-    @inline(__always) var _start: UnsafePointer<Element> {
+    @_spi(Engine) @inline(__always) public var _start: UnsafePointer<Element> {
         baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Element>.alignment).unsafelyUnwrapped
     }
 }
 
 extension UnsafeMutableBufferPointer {
-    @inline(__always) var _start: UnsafeMutablePointer<Element> {
+    @_spi(Engine) @inline(__always) public var _start: UnsafeMutablePointer<Element> {
         baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment).unsafelyUnwrapped
     }
 }
 
 extension UnsafeRawBufferPointer {
-    @inline(__always) var _start: UnsafeRawPointer {
+    @_spi(Engine) @inline(__always) public var _start: UnsafeRawPointer {
         baseAddress ?? UnsafeRawPointer(bitPattern: MemoryLayout<UInt64>.alignment).unsafelyUnwrapped
     }
 }
 
 extension UnsafeMutableRawBufferPointer {
-    @inline(__always) var _start: UnsafeMutableRawPointer {
+    @_spi(Engine) @inline(__always) public var _start: UnsafeMutableRawPointer {
         baseAddress ?? UnsafeMutableRawPointer(bitPattern: MemoryLayout<UInt64>.alignment).unsafelyUnwrapped
     }
 }

@@ -113,7 +113,7 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     public var computeLoss: Bool = true
 
     /// The default factor count of every mode.
-    public static let defaultFactors = 64
+    @_spi(Engine) public static let defaultFactors = 64
 
     /// The recommended configuration of `mode` (see each property for its default and why).
     public init(mode: Mode) {

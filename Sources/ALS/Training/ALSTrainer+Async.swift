@@ -11,9 +11,11 @@ extension ALSTrainer {
     /// (at most one half-step later, never inside one) and throws `CancellationError`; a task
     /// cancelled before the call throws before any work.
     ///
-    /// - Parameter progress: called after every iteration, on the training thread (so it must
-    ///   be `@Sendable`); default nil. For an `AsyncSequence`, see `fit(_:progress:)` with an
-    ///   `AsyncStream` continuation.
+    /// - Parameters:
+    ///   - data: the interactions to fit.
+    ///   - progress: called after every iteration, on the training thread (so it must
+    ///     be `@Sendable`); default nil. For an `AsyncSequence`, see `fit(_:progress:)` with an
+    ///     `AsyncStream` continuation.
     /// - Throws: `CancellationError`, and the errors of the synchronous `fit`.
     public func fit(_ data: InteractionMatrix, progress: (@Sendable (ALSProgress) -> Void)? = nil) async throws -> ALSModel {
         let cancelled = _CancellationFlag()

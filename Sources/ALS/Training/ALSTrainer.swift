@@ -12,7 +12,7 @@ public struct ALSProgress: Sendable, Hashable, Codable {
     /// Seconds since training started.
     public var elapsed: Double
 
-    public init(iteration: Int, iterations: Int, loss: Double?, seconds: Double, elapsed: Double) {
+    @_spi(Engine) public init(iteration: Int, iterations: Int, loss: Double?, seconds: Double, elapsed: Double) {
         self.iteration = iteration
         self.iterations = iterations
         self.loss = loss

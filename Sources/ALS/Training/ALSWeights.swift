@@ -1,5 +1,5 @@
-/// The weight formulas of the weighted objective, public so users (and tests) can check them.
-public enum ALSWeights {
+/// The weight formulas of the weighted objective, for the companion targets and tests to check.
+@_spi(Engine) public enum ALSWeights {
     /// WALS item-popularity confidence of an item with `count` observations:
     /// linear `w0 + wk / c_n`, exponential `w0 + c_n^(−e)`. An item with no observations gets
     /// the weight of count 1 (it has no entries, so the value is never used in training).

@@ -1,7 +1,8 @@
 internal import CALSKernels
 
 /// The part of a user half-step that does not depend on the user, against one model's item
-/// factors: the item Gram G = Σ_i w_i y_i y_iᵀ (dense and implicit modes; w_i = 1, or eALS's
+/// factors (or, for `side == .item`, of an item half-step against its user factors; see the end
+/// of this comment): the item Gram G = Σ_i w_i y_i y_iᵀ (dense and implicit modes; w_i = 1, or eALS's
 /// popularity weight), the per-item weights that come from the training counts (WALS
 /// confidence, eALS missing weight) and the per-dimension λ. Made once per model
 /// (`_ServingCache.foldInContext`, on first use: one `ssyrk` over the items, O(items·k²)), so
@@ -12,7 +13,17 @@ internal import CALSKernels
 /// `_TrainingState.userHalfStep` does for a one-row matrix against the model's items (the
 /// fixed part is computed by the same functions, the row's entries by the same `_EntryRule`),
 /// so the result is bit for bit the trainer's (`_referenceFoldIn`, tested).
+///
+/// Items: the same solve with the sides swapped, as `_TrainingState.itemHalfStep` makes it. The
+/// fixed side is the users (the Gram G = Σ_u x_u x_uᵀ, unweighted), the offsets of explicit
+/// mode are the user biases, frequency-scaled λ counts against the users, and WALS weighs the
+/// new item's entries by its own count n (`ALSWeights.wals(count: n)`), which is what the
+/// trainer gives an item with n interactions. Popularity-weighted missing data (eALS) has no
+/// item fold-in: an item's missing weight is normalised over every item's count, so one more
+/// item changes them all; `init` refuses it.
 internal struct _FoldInContext: Sendable {
+    /// Whose row a solve produces.
+    let side: _Side
     /// k, or k + 1 with biases (the bias is the last unknown, its item column is 1).
     let dims: Int
     /// dims × dims, both triangles; all zeros in modes without a Gram term.
@@ -24,29 +35,46 @@ internal struct _FoldInContext: Sendable {
     let walsItemWeight: [Float]?
     let missingWeight: [Float]?
 
-    /// - Parameter itemCounts: the training counts; nil means the model's own.
+    /// - Parameters:
+    ///   - side: `.user` (default) to fold in users against the items, `.item` to fold in items
+    ///     against the users.
+    ///   - itemCounts: the training counts; nil means the model's own. Unused for items.
     /// - Throws: `ALSError.invalidConfiguration` when the mode needs item counts and neither
-    ///   the caller nor the model has them.
-    init(model: ALSModel, itemCounts: [Int]?) throws {
+    ///   the caller nor the model has them, or for item fold-in with popularity-weighted
+    ///   missing data.
+    init(model: ALSModel, itemCounts: [Int]?, side: _Side = .user) throws {
         let config = model.configuration
-        let counts = itemCounts ?? model._itemCounts
-        if model.foldInNeedsItemCounts {
-            guard let c = counts, c.count == model.items else {
-                throw ALSError.invalidConfiguration(
-                    parameter: "itemCounts",
-                    reason: "\(config.mode.rawValue) mode weighs items by their training counts, and this model was saved without them; pass the training data's per-item counts (\(model.items) of them), or retrain with this version, which keeps them")
-            }
-        }
+        self.side = side
         let k = model.factors
         dims = model.hasBiases ? k + 1 : k
         reg = _TrainingState.regularization(config, dims: dims)
-        walsItemWeight = counts.flatMap { _TrainingState.walsItemWeights(config, itemCounts: $0) }
-        missingWeight = counts.flatMap { _TrainingState.missingWeights(config, itemCounts: $0) }
-        // Modes with a Gram term have no biases, so the fixed side is the item factors as they are.
-        if _TrainingState.usesGram(config.mode), model.items > 0, !model.hasBiases {
-            let items = model.items, dims = dims, weights = missingWeight
-            gram = model._itemFactors.withUnsafeBufferPointer { Y in
-                weights.withOptionalPointer { _gram(rows: items, dims: dims, fixed: Y._start, weights: $0) }
+        if side == .item {
+            guard !(config.mode == .implicit && config.missingWeightExponent != 0) else {
+                throw ALSError.invalidConfiguration(
+                    parameter: "missingWeightExponent",
+                    reason: "an item cannot be folded into a model trained with popularity-weighted missing data (each item's missing weight is normalised over all items' counts); retrain with the item, or use `missingWeightExponent: 0`")
+            }
+            walsItemWeight = nil
+            missingWeight = nil
+        } else {
+            let counts = itemCounts ?? model._itemCounts
+            if model.foldInNeedsItemCounts {
+                guard let c = counts, c.count == model.items else {
+                    throw ALSError.invalidConfiguration(
+                        parameter: "itemCounts",
+                        reason: "\(config.mode.rawValue) mode weighs items by their training counts, and this model was saved without them; pass the training data's per-item counts (\(model.items) of them), or retrain with this version, which keeps them")
+                }
+            }
+            walsItemWeight = counts.flatMap { _TrainingState.walsItemWeights(config, itemCounts: $0) }
+            missingWeight = counts.flatMap { _TrainingState.missingWeights(config, itemCounts: $0) }
+        }
+        // Modes with a Gram term have no biases, so the fixed side is the factors as they are;
+        // the user half-step weighs each item by its missing weight, the item half-step none.
+        let fixedRows = side == .user ? model.items : model.users
+        if _TrainingState.usesGram(config.mode), fixedRows > 0, !model.hasBiases {
+            let dims = dims, weights = missingWeight
+            gram = (side == .user ? model._itemFactors : model._userFactors).withUnsafeBufferPointer { F in
+                weights.withOptionalPointer { _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: $0) }
             }
             gramScale = 1
         } else {
@@ -55,15 +83,23 @@ internal struct _FoldInContext: Sendable {
         }
     }
 
-    /// The folded-in user of `items` (ascending, unique, in range) with `values`.
-    func solve(_ model: ALSModel, items: [Int32], values: [Float]) throws -> ALSModel.FoldedUser {
+    /// The folded-in row of `items` (for `side == .item`: users; ascending, unique, in range)
+    /// with `values`.
+    func solve(_ model: ALSModel, items: [Int32], values: [Float]) throws -> ALSModel.FoldedFactors {
         let config = model.configuration
         let n = items.count, k = model.factors, dims = dims, biased = dims > k
-        let rule = _EntryRule(kind: _EntryRule.Kind(config.mode), fixedIsItem: true, mean: model.globalMean,
+        let users = side == .user
+        let rule = _EntryRule(kind: _EntryRule.Kind(config.mode), fixedIsItem: users, mean: model.globalMean,
                               offsets: nil, itemWeight: nil, entryWeights: nil, missingWeight: nil,
                               confidence: config.confidence, alpha: config.alpha, epsilon: config.confidenceEpsilon)
-        let regScale = ALSWeights.regularizationScale(count: n, universe: model.items, alpha0: config.regularizationAlpha0,
+        let regScale = ALSWeights.regularizationScale(count: n, universe: users ? model.items : model.users,
+                                                      alpha0: config.regularizationAlpha0,
                                                       exponent: config.regularizationExponent)
+        // The fixed side: its factors, and its biases as explicit mode's offsets. WALS weighs
+        // a new item's entries by its own count, the one weight `fill` reads at row 0.
+        let fixed = users ? model._itemFactors : model._userFactors
+        let offsets = users ? model.itemBiases : model.userBiases
+        let rowWeight: [Float]? = !users && config.mode == .weighted ? [ALSWeights.wals(count: n, config.walsWeighting)] : nil
         let kernelFloats = Int(als_cholesky_scratch_floats(Int32(dims)))
         // Five per-entry arrays, the kernel's scratch, the solution, and (with biases) the
         // user's item rows as [y_i, 1].
@@ -78,8 +114,8 @@ internal struct _FoldInContext: Sendable {
             let kernel = s + 5 * n, solution = kernel + kernelFloats, rows = solution + dims
             try items.withUnsafeBufferPointer { idx in
                 try values.withUnsafeBufferPointer { v in
-                    try model.itemBiases.withUnsafeBufferPointer { B in
-                        try walsItemWeight.withOptionalPointer { wals in
+                    try offsets.withUnsafeBufferPointer { B in
+                        try (users ? walsItemWeight : rowWeight).withOptionalPointer { wals in
                             try missingWeight.withOptionalPointer { missing in
                                 var r = rule
                                 r.offsets = biased ? B.baseAddress : nil
@@ -87,7 +123,7 @@ internal struct _FoldInContext: Sendable {
                                 r.missingWeight = missing
                                 r.fill(row: 0, range: 0 ..< n, inner: idx._start, values: v._start,
                                        c: c, p: p, w: w, d: d, t: t)
-                                try model._itemFactors.withUnsafeBufferPointer { Y in
+                                try fixed.withUnsafeBufferPointer { Y in
                                     try solveRow(n: n, items: idx._start, fixed: Y, k: k, regScale: regScale,
                                                  d: d, t: t, rows: rows, kernel: kernel, x: solution)
                                 }
@@ -99,9 +135,9 @@ internal struct _FoldInContext: Sendable {
             for j in 0 ..< dims { x[j] = solution[j] }
         }
         // As the trainer: a user with no interactions has bias 0.
-        if biased, n == 0 { x[k] = 0 }
-        for v in x where !v.isFinite { throw ALSError.nonFinite(side: "user", iteration: 0) }
-        return ALSModel.FoldedUser(factors: Array(x[0 ..< k]), bias: biased ? x[k] : 0)
+        if biased, n == 0, users { x[k] = 0 }
+        for v in x where !v.isFinite { throw ALSError.nonFinite(side: side.name, iteration: 0) }
+        return ALSModel.FoldedFactors(factors: Array(x[0 ..< k]), bias: biased ? x[k] : 0)
     }
 
     /// The kernel call. Without biases the item factors are the fixed side in place (stride k);
@@ -136,6 +172,6 @@ internal struct _FoldInContext: Sendable {
                 }
             }
         }
-        try _check(status.rawValue, "als_solve_cholesky_row", side: "user", row: 0)
+        try _check(status.rawValue, "als_solve_cholesky_row", side: side.name, row: 0)
     }
 }

@@ -49,10 +49,10 @@ internal func _resolvedThreads(_ threads: Int) -> Int {
     threads > 0 ? threads : System.coreCount
 }
 
-internal enum System {
+@_spi(Engine) public enum System {
     /// The number of online cores, at least 1: the one core count of the library (the default
     /// worker count everywhere).
-    static var coreCount: Int {
+    public static var coreCount: Int {
         #if canImport(Glibc)
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else

@@ -5,7 +5,7 @@ extension ALSModel {
     /// whole training state (a copy of the item factors, the Gram) on every call.
     ///
     /// - Throws: as `foldIn(interactions:itemCounts:)`.
-    func _referenceFoldIn(interactions: [(item: Int, value: Float)], itemCounts: [Int]? = nil) throws -> FoldedUser {
+    func _referenceFoldIn(interactions: [(item: Int, value: Float)], itemCounts: [Int]? = nil) throws -> FoldedFactors {
         for (item, _) in interactions where item < 0 || item >= items {
             throw ALSError.unknownID(kind: "item", id: String(item))
         }
@@ -35,7 +35,7 @@ extension ALSModel {
         }
         state.V = V
         try state.userHalfStep(iteration: 0)
-        return FoldedUser(factors: Array(state.U[0 ..< k]), bias: dims > k ? state.U[k] : 0)
+        return FoldedFactors(factors: Array(state.U[0 ..< k]), bias: dims > k ? state.U[k] : 0)
     }
 
 }

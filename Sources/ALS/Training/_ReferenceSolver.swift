@@ -4,7 +4,7 @@
 /// kernels), so tests that compare the two check the engine's algebra, not just its plumbing.
 ///
 /// For tests only: it is O(users·items·k²) per half-step.
-public struct _ReferenceSolver {
+@_spi(Testing) public struct _ReferenceSolver {
     public let config: ALSConfiguration
     public let users: Int
     public let items: Int

@@ -1,7 +1,7 @@
 /// Values derived from a model's factors that serving needs again and again: the Euclidean norm
 /// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection),
 /// the largest |item bias|, the Int16 item factors of single-user pre-selection, the items in
-/// descending norm order of batch recommend and the item Gram of fold-in. Computed on first use, then shared by every copy of the model.
+/// descending norm order of batch recommend and the Grams of user and item fold-in. Computed on first use, then shared by every copy of the model.
 ///
 /// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
 /// value sits behind its own lock (the first caller computes it, others wait for it). A model
@@ -20,6 +20,7 @@ internal final class _ServingCache: Sendable {
     private let quantizedItemFactors = _Locked<_QuantizedFactors??>(nil)
     private let itemsByNormOrder = _Locked<_ItemsByNorm?>(nil)
     private let foldIn = _Locked<_FoldInContext?>(nil)
+    private let itemFoldIn = _Locked<_FoldInContext?>(nil)
 
     init() {}
 
@@ -49,10 +50,10 @@ internal final class _ServingCache: Sendable {
 
     /// The user-independent part of a fold-in against the model's own item counts (the item
     /// Gram: one `ssyrk` on first use). Not cached when it throws (counts missing).
-    func foldInContext(of model: ALSModel) throws -> _FoldInContext {
-        try foldIn.withLock { cached in
+    func foldInContext(of model: ALSModel, side: _Side = .user) throws -> _FoldInContext {
+        try (side == .user ? foldIn : itemFoldIn).withLock { cached in
             if let v = cached { return v }
-            let v = try _FoldInContext(model: model, itemCounts: nil)
+            let v = try _FoldInContext(model: model, itemCounts: nil, side: side)
             cached = v
             return v
         }

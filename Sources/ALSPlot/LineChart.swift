@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 /// A line chart: one or more series over shared axes, with ticks, grid lines, axis labels, a
 /// title and a legend. Draws into a frame of an `SVGDocument`, so several charts can share one
 /// figure (`svg(width:height:)` draws a chart alone).

@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 /// Walker's alias method (Vose's construction): after O(n) set-up, draws index i with
 /// probability `weights[i] / Σ weights` in O(1) from one 64-bit random number.
 struct _AliasTable: Sendable {

@@ -96,7 +96,7 @@ extension ALSModel {
 
     /// Writes the user and item factors as two `.npy` files (`np.load` gives users × k and
     /// items × k float32 matrices; biases folded as in `exportNPZ`).
-    public func exportNPY(userFactorsTo users: URL, itemFactorsTo items: URL) throws {
+    @_spi(Engine) public func exportNPY(userFactorsTo users: URL, itemFactorsTo items: URL) throws {
         let (x, y, k) = _foldedFactors()
         try Self._write(x.withUnsafeBufferPointer { _NumPyArray.float32($0, shape: [self.users, k]) }.encoded(), to: users)
         try Self._write(y.withUnsafeBufferPointer { _NumPyArray.float32($0, shape: [self.items, k]) }.encoded(), to: items)
@@ -104,7 +104,7 @@ extension ALSModel {
 
     /// A model from two `.npy` factor matrices (float32 or float64, same number of columns),
     /// with ids 0, 1, … and the given configuration (whose `factors` is set to the columns).
-    public static func importNPY(userFactors users: URL, itemFactors items: URL,
+    @_spi(Engine) public static func importNPY(userFactors users: URL, itemFactors items: URL,
                                  configuration: ALSConfiguration) throws -> ALSModel {
         func matrix(_ url: URL) throws -> (values: [Float], rows: Int, columns: Int) {
             let file = try _MappedFile(path: url.path)

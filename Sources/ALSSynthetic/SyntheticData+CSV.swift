@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 import Glibc
 
 extension SyntheticData {

@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 /// A scatter plot whose points are coloured by a value (viridis, low purple to high yellow),
 /// with axes, ticks, labels, a title and a colour bar naming the value.
 public struct ScatterChart: Sendable {

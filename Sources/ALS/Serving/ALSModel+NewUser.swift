@@ -12,6 +12,8 @@ extension ALSModel {
     /// The first call computes and keeps the item Gram (see `foldIn`).
     ///
     /// - Parameters:
+    ///   - interactions: (item id, value) pairs; a repeated item's values are summed.
+    ///   - k: results (≥ 0).
     ///   - excludeSeen: default `.training`, the interactions given; `.nothing`, `.items` and
     ///     `.ids` as for a user of the model. `.interactions` is refused: a new user has no row.
     ///   - allow: when given, only these items are candidates.
@@ -38,8 +40,14 @@ extension ALSModel {
     /// `result[j]` is exactly what the single call returns for `newUsers[j]`. The users are
     /// spread over `threads` workers (default 0, every core).
     ///
-    /// - Parameter excludeSeen: default `.training`, each user's own interactions; `.items` and
-    ///   `.ids` leave the same items out for every user.
+    /// - Parameters:
+    ///   - newUsers: each user's (item id, value) pairs.
+    ///   - k: results per user (≥ 0).
+    ///   - excludeSeen: default `.training`, each user's own interactions; `.items` and
+    ///     `.ids` leave the same items out for every user.
+    ///   - allow: when given, only these items are candidates.
+    ///   - deny: items never returned.
+    ///   - threads: workers (default 0, every core).
     public func recommend(newUsers: [[(itemID: String, value: Float)]], k: Int, excludeSeen: SeenItems = .training,
                           allow: [String]? = nil, deny: [String] = [], threads: Int = 0) throws -> [[ScoredID]] {
         let rows = try newUsers.map { try _itemIndices($0.map { ($0.itemID, $0.value) }) }

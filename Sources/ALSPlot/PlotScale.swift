@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -39,9 +39,20 @@ public struct ALSModel: Sendable {
 
     /// A model from its parts (a trained model comes from `ALSTrainer.fit`).
     ///
-    /// - Parameter itemCounts: the training data's per-item counts, which fold-in needs in
-    ///   weighted mode and popularity-weighted implicit mode (`foldInNeedsItemCounts`); default
-    ///   nil, and fold-in of such a model then takes them per call.
+    /// - Parameters:
+    ///   - factors: k, the length of every factor row.
+    ///   - userFactors: users × k floats, row-major, in the order of `userIDs`.
+    ///   - itemFactors: items × k floats, row-major, in the order of `itemIDs`.
+    ///   - userBiases: one per user, or empty for a model without biases (the default).
+    ///   - itemBiases: one per item, or empty (the default).
+    ///   - globalMean: the mean rating added to every score of a model with biases; default 0.
+    ///   - userIDs: the external user ids.
+    ///   - itemIDs: the external item ids.
+    ///   - configuration: the configuration the factors were trained with.
+    ///   - lossHistory: the loss after each iteration; default empty.
+    ///   - itemCounts: the training data's per-item counts, which fold-in needs in
+    ///     weighted mode and popularity-weighted implicit mode; default nil, and fold-in of such
+    ///     a model then needs them given.
     /// - Throws: `ALSError.shapeMismatch` when an array does not match the id maps and `factors`.
     public init(factors: Int, userFactors: [Float], itemFactors: [Float], userBiases: [Float] = [],
                 itemBiases: [Float] = [], globalMean: Float = 0, userIDs: IDMap, itemIDs: IDMap,

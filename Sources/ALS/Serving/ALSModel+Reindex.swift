@@ -10,7 +10,7 @@ extension ALSModel {
     /// file the model was trained on, loaded with the same options.
     ///
     /// Cost: O(nnz + users + items) when the maps differ, O(users + items) to find out.
-    public func reindexed(_ data: InteractionMatrix) throws -> InteractionMatrix {
+    @_spi(Engine) public func reindexed(_ data: InteractionMatrix) throws -> InteractionMatrix {
         if data.userIDs == userIDs, data.itemIDs == itemIDs { return data }
         let userIndex = Self._indexMap(from: data.userIDs, to: userIDs)
         let itemIndex = Self._indexMap(from: data.itemIDs, to: itemIDs)
@@ -39,7 +39,7 @@ extension ALSModel {
     }
 
     /// How many of `data`'s user ids and item ids this model knows.
-    public func knownIDs(in data: InteractionMatrix) -> (users: Int, items: Int) {
+    @_spi(Engine) public func knownIDs(in data: InteractionMatrix) -> (users: Int, items: Int) {
         (Self._indexMap(from: data.userIDs, to: userIDs).count { $0 >= 0 },
          Self._indexMap(from: data.itemIDs, to: itemIDs).count { $0 >= 0 })
     }
@@ -47,7 +47,7 @@ extension ALSModel {
     /// Throws `ALSError.mostlyUnknownIDs` (naming `file`, the side and the counts) when the model
     /// knows fewer than `minimumFraction` of `data`'s user ids or of its item ids: a file of
     /// another data set, whose interactions `reindexed(_:)` would almost all drop without a word.
-    public func checkKnownIDs(in data: InteractionMatrix, file: String, minimumFraction: Double = 0.5) throws {
+    @_spi(Engine) public func checkKnownIDs(in data: InteractionMatrix, file: String, minimumFraction: Double = 0.5) throws {
         let known = knownIDs(in: data)
         for (kind, k, total) in [("user", known.users, data.users), ("item", known.items, data.items)]
         where total > 0 && Double(k) < minimumFraction * Double(total) {

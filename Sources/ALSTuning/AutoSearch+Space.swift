@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 import Foundation
 
 /// The space `AutoSearch` samples, in scale-free coordinates, so that one search space serves

@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 import Dispatch
 
 /// Chooses hyperparameters within a wall-clock budget, on a validation split carved from the

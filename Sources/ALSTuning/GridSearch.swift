@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 import Dispatch
 
 /// Chooses hyperparameters without looking at the test set: carves a per-user validation split

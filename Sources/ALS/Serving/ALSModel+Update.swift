@@ -6,12 +6,12 @@ extension ALSModel {
     /// The row typically comes from a fold-in solve for a user whose interactions changed.
     /// - Throws: `ALSError.shapeMismatch` when `row.count != factors` or a bias is given to a
     ///   model without biases, `ALSError.unknownID` when `user` is out of range.
-    public func updating(userFactors row: [Float], for user: Int, bias: Float? = nil) throws -> ALSModel {
+    func updating(userFactors row: [Float], for user: Int, bias: Float? = nil) throws -> ALSModel {
         try _updating(.user, row: row, at: user, bias: bias)
     }
 
     /// As `updating(userFactors:for:bias:)`, for item `item`.
-    public func updating(itemFactors row: [Float], for item: Int, bias: Float? = nil) throws -> ALSModel {
+    func updating(itemFactors row: [Float], for item: Int, bias: Float? = nil) throws -> ALSModel {
         try _updating(.item, row: row, at: item, bias: bias)
     }
 
@@ -22,12 +22,12 @@ extension ALSModel {
     /// (retrain or fold in many users, then build one model) when adding many users.
     /// - Throws: `ALSError.invalidConfiguration` when `id` is already a user or, for a model with
     ///   integer ids, not an integer; `ALSError.shapeMismatch` when `row.count != factors`.
-    public func appendingUser(id: String, factors row: [Float], bias: Float = 0) throws -> ALSModel {
+    func appendingUser(id: String, factors row: [Float], bias: Float = 0) throws -> ALSModel {
         try _appending(.user, id: id, row: row, bias: bias)
     }
 
     /// As `appendingUser(id:factors:bias:)`, for a new item.
-    public func appendingItem(id: String, factors row: [Float], bias: Float = 0) throws -> ALSModel {
+    func appendingItem(id: String, factors row: [Float], bias: Float = 0) throws -> ALSModel {
         try _appending(.item, id: id, row: row, bias: bias)
     }
 

@@ -11,18 +11,25 @@ extension ALSModel {
     /// Users are taken in blocks of up to 512, and each block is scored against the items in
     /// tiles with one `sgemm` each (users × items per tile sized so the tile stays near
     /// `scoreBlockBytes`, 4 MiB by default: in the L2/L3 caches while it is read). Selection
-    /// streams over the tiles (`_StreamingTopK`), so no whole row of scores is kept, and the
+    /// streams over the tiles, so no whole row of scores is kept, and the
     /// item factors are packed by `sgemm` once per tile of many users rather than once per few
     /// users. Models without biases or a global mean scan the items in descending norm order and
-    /// stop each user once no remaining item can enter its top-K (`_ItemsByNorm`), which on
+    /// stop each user once no remaining item can enter its top-K, which on
     /// ALS factors skips most items. A user whose selection cannot stream (a row of many equal
     /// scores) is finished on the single-user path. User blocks are spread over `threads` workers (0 = all cores) with
     /// `DispatchQueue.concurrentPerform`; OpenBLAS runs single-threaded inside that region and
     /// gets its previous thread count back afterwards.
     ///
-    /// - Parameter excludeSeen: default `.training`, each user's training interactions kept
-    ///   with the model; `.interactions(m)` each user's row of `m`; `.items` and `.ids` the same
-    ///   items for every user; `.nothing`.
+    /// - Parameters:
+    ///   - users: dense user indices, in any order, repeats allowed.
+    ///   - k: results per user (≥ 0).
+    ///   - excludeSeen: default `.training`, each user's training interactions kept
+    ///     with the model; `.interactions(m)` each user's row of `m`; `.items` and `.ids` the same
+    ///     items for every user; `.nothing`.
+    ///   - allow: when given, only these items are candidates.
+    ///   - deny: items never returned.
+    ///   - threads: workers (default 0, every core).
+    ///   - scoreBlockBytes: the size a tile of scores is kept near (default 4 MiB).
     public func recommend(users: [Int], k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil,
                           deny: [Int] = [], threads: Int = 0, scoreBlockBytes: Int = 4 << 20) throws -> [[Scored]] {
         for u in users { try _checkIndex(u, .user) }

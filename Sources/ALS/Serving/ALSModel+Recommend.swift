@@ -3,7 +3,7 @@ public struct Scored: Sendable, Hashable, Codable {
     public var index: Int
     public var score: Float
 
-    public init(index: Int, score: Float) {
+    @_spi(Engine) public init(index: Int, score: Float) {
         self.index = index
         self.score = score
     }
@@ -14,7 +14,7 @@ public struct ScoredID: Sendable, Hashable, Codable {
     public var id: String
     public var score: Float
 
-    public init(id: String, score: Float) {
+    @_spi(Engine) public init(id: String, score: Float) {
         self.id = id
         self.score = score
     }
@@ -45,6 +45,8 @@ extension ALSModel {
     /// ties go to the lower item index.
     ///
     /// - Parameters:
+    ///   - user: a dense user index, `0 ..< users`.
+    ///   - k: results (≥ 0).
     ///   - excludeSeen: the items to leave out. Default `.training`, the user's training
     ///     interactions kept with the model: silently recommending training items back is the
     ///     most common ALS evaluation bug, so keeping them takes a `.nothing`. A model that keeps
@@ -57,8 +59,7 @@ extension ALSModel {
     ///   the interaction matrix does not match the model, `ALSError.invalidConfiguration` for
     ///   k < 0.
     ///
-    /// Cost: one pass over all items with Int16 copies of the factors (`_QuantizedFactors`, made
-    /// on the first query and kept: half the size of the item factors), or one `sgemv` when the
+    /// Cost: one pass over all items with Int16 copies of the factors (made on the first query and kept: half the size of the item factors), or one `sgemv` when the
     /// factors cannot be quantised, then a heap of size k (no full sort); with an allow-list,
     /// one dot product per allowed item instead.
     public func recommend(user: Int, k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil,

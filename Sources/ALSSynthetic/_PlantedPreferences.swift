@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 import Glibc
 
 /// The latent structure of `SyntheticData` with `structure: .planted`: a rank-`genres`

@@ -4,7 +4,7 @@ extension ALSModel {
     /// similarity 0 with everything.
     ///
     /// Row norms are computed once per model (on first use) and cached. The same allow and deny
-    /// filters as `recommend` apply; see `_cosine` for the exact expression of a similarity.
+    /// filters as `recommend` apply; the similarity is `x·y / (‖x‖·‖y‖)` in Float, 0 when either norm is 0.
     ///
     /// - Throws: `ALSError.unknownID` for an index out of range,
     ///   `ALSError.invalidConfiguration` for k < 0.

@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 /// Principal component analysis of the rows of an n×k matrix: the eigen-decomposition of the
 /// k×k covariance `C = (X − x̄)ᵀ(X − x̄) / (n − 1)` through LAPACK `dsyevd` (`_BLAS.symmetricEigen`),
 /// accumulated in Double. k is a factor count (at most a few hundred), so the k×k problem costs

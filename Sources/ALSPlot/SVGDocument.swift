@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 /// A minimal SVG 1.1 writer: shapes and text appended in paint order, attributes escaped,
 /// coordinates written with at most two decimals (a hundredth of a pixel is below what any
 /// renderer shows, and it keeps files small). No dependency beyond the standard library.

@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 import Glibc
 
 /// Seeded, deterministic interaction data shaped like the public data sets, for tests and

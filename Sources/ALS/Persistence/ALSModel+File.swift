@@ -4,15 +4,17 @@ import Glibc
 #endif
 
 extension ALSModel {
-    /// Writes the model in SwiftALS's binary format (see `_ModelFile` for the layout): header,
+    /// Writes the model in SwiftALS's binary format (the layout is documented in the library's source): header,
     /// factors, biases, id maps, configuration, loss history, the item counts fold-in needs (when
     /// the model has them) and the seen items, with an XXH64 checksum.
     ///
-    /// - Parameter includeSeenItems: write the training interactions the model keeps
+    /// - Parameters:
+    ///   - url: the file to write; its directory must exist.
+    ///   - includeSeenItems: write the training interactions the model keeps
     ///   (`hasSeenItems`), so that a loaded model leaves them out of its recommendations by
     ///   default. Default true; they cost 4 bytes per interaction plus 8 per user.
-    /// The file is written atomically (`_AtomicFile`: a temporary name beside `url`, synced, then
-    /// renamed over `url`), so a reader, a model mapped from the old file, or a later load after a
+    /// The file is written atomically (a temporary name beside `url`, synced, then renamed over
+    /// `url`), so a reader, a model mapped from the old file, or a later load after a
     /// killed save sees the old file or the new one, never half of one.
     /// - Throws: `ALSError.io` when the file cannot be written.
     public func save(to url: URL, includeSeenItems: Bool = true) throws {

@@ -1,3 +1,4 @@
+@_spi(Engine) import ALS
 /// A grid of hyperparameter values: the Cartesian product of one list of values per parameter,
 /// applied on top of a base `ALSConfiguration`. Axes keep the order they were given in; the
 /// first axis varies slowest.
