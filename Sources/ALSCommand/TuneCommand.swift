@@ -458,7 +458,7 @@ struct ValidationOptions: ParsableArguments {
     var metric: String?
 
     @Option(help: "Fraction of each user's train interactions held out for validation.")
-    var validationFraction: Double = 0.2
+    var validationFraction: Double = Splits.defaultValidationFraction
 
     @Option(help: "Seed of the validation split.")
     var splitSeed: UInt64 = 1

@@ -103,7 +103,7 @@ public struct AutoSearch: Sendable {
     public var seed: UInt64 = 1
     /// Fraction of each user's train interactions held out for validation. Default 0.2, as
     /// `GridSearch`.
-    public var validationFraction: Double = 0.2
+    public var validationFraction: Double = Splits.defaultValidationFraction
     /// Seed of the validation split.
     public var splitSeed: UInt64 = 1
     /// Bounds of rating predictions for the rating metrics, or nil.

@@ -13,7 +13,7 @@ public struct GridSearch: Sendable {
     /// Fraction of each user's train interactions held out for validation. Default 0.2: the
     /// 80/20 per-user protocol of the shipped implicit splits, so a validation figure is on the
     /// same footing as a test figure.
-    public var validationFraction: Double = 0.2
+    public var validationFraction: Double = Splits.defaultValidationFraction
     /// Seed of the validation split (the factor initialisation uses `base.seed`).
     public var seed: UInt64 = 1
     /// Bounds of rating predictions for the rating metrics, or nil.

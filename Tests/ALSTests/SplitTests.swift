@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @_spi(Engine) @_spi(Testing) @testable import ALS
+@testable import ALSTuning
 
 /// The shared data sets beside the package: `<package root>/../shared/data`. Real-data tests are
 /// skipped, with a message naming the missing file, when the data is not there.
@@ -61,6 +62,20 @@ func sampleMatrix(users: Int = 40, items: Int = 30, count: Int = 600, seed: UInt
 
 @Suite("Splits: seeded, reproducible partitions over the input's index spaces")
 struct SplitTests {
+    /// Regression (issue 12): `Splits.validation` held out 0.1 by default while `GridSearch`,
+    /// `AutoSearch` and `als tune` held out 0.2. One default now, in one place.
+    @Test("the validation split's default fraction is the searches' and the command's")
+    func validationDefaultIsTheSearches() throws {
+        let data = try smallProblem(users: 40, items: 30, count: 600, seed: 5)
+        let byDefault = try Splits.validation(from: data, seed: 3)
+        let explicit = try Splits.validation(from: data, fraction: Splits.defaultValidationFraction, seed: 3)
+        #expect(byDefault.test.nonZeros == explicit.test.nonZeros)
+        #expect(byDefault.test.byUser.innerIndices == explicit.test.byUser.innerIndices)
+        #expect(GridSearch(base: ALSConfiguration(mode: .implicit), grid: HyperparameterGrid(), metric: .ndcg(k: 10)).validationFraction == Splits.defaultValidationFraction)
+        #expect(AutoSearch(base: ALSConfiguration(mode: .implicit), metric: .ndcg(k: 10), budget: 60).validationFraction == Splits.defaultValidationFraction)
+        #expect(Splits.defaultValidationFraction == 0.2)
+    }
+
     /// Checks that `parts` cover `input` exactly once and keep its shape and id maps.
     func expectPartition(_ input: InteractionMatrix, _ parts: [InteractionMatrix]) throws {
         for part in parts {

@@ -141,11 +141,16 @@ public enum Splits {
         return StrongGeneralizationSplit(train: parts[0], foldIn: parts[1], target: parts[2], heldOutUsers: heldOut)
     }
 
+    /// The validation fraction of `validation(from:fraction:seed:)`, the searches and `als tune`:
+    /// one default in one place.
+    @_spi(Engine) public static let defaultValidationFraction = 0.2
+
     /// Carves a validation split out of a train matrix, for choosing hyperparameters without
     /// looking at the test set: a per-user random split (`perUser`), because every validation
     /// user must keep train interactions for ALS to have learnt a factor for them. The default
-    /// fraction, 0.1, leaves 90% of the train data to fit on.
-    public static func validation(from train: InteractionMatrix, fraction: Double = 0.1, seed: UInt64) throws -> DataSplit {
+    /// fraction, 0.2 (`defaultValidationFraction`, which the searches of `ALSTuning` and `als
+    /// tune` use too), leaves 80% of the train data to fit on.
+    public static func validation(from train: InteractionMatrix, fraction: Double = 0.2, seed: UInt64) throws -> DataSplit {
         try perUser(train, testFraction: fraction, seed: seed)
     }
 }
