@@ -14,6 +14,7 @@ public struct APIError: Error, Sendable, Equatable {
         case invalidValue = "invalid_value"
         case bodyTooLarge = "body_too_large"
         case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
         case `internal` = "internal"
     }
 
@@ -27,13 +28,14 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The status of each code: 404 for what does not exist, 400 for a request that does not
     /// follow the document, 422 for a well-formed one whose values are refused, 413 for a body
-    /// over the limit. `internal` (a bug, never a client's doing) is the only 5xx.
+    /// over the limit, 405 for a path served under other methods. `internal` (a bug, never a client's doing) is the only 5xx.
     public var status: HTTPResponse.Status {
         switch code {
         case .unknownID, .notFound: .notFound
         case .malformedBody, .unknownParameter, .badParameter: .badRequest
         case .invalidValue: .unprocessableContent
         case .bodyTooLarge: .contentTooLarge
+        case .methodNotAllowed: .methodNotAllowed
         case .internal: .internalServerError
         }
     }

@@ -4,7 +4,9 @@
 struct FoldInRequest: Decodable, DocumentedFields {
     struct Interaction: Decodable, DocumentedFields {
         var item: String
-        var value: Float
+        /// Decoded as a Double: a tiny value such as 1e-300 is valid JSON that Float decoding
+        /// refuses; it rounds to 0 like any other value past Float's range of precision.
+        var value: Double
         static let fields: Set<String> = ["item", "value"]
     }
 
@@ -20,7 +22,7 @@ struct FoldInRequest: Decodable, DocumentedFields {
 
     /// The largest interaction value accepted, as the document says: far past any rating or
     /// count, and small enough that the fold-in's confidence weights stay finite.
-    static let maxValue: Float = 1_000_000
+    static let maxValue: Double = 1_000_000
 }
 
 /// `POST /v1/recommendations/batch`.

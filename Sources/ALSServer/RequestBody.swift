@@ -72,11 +72,16 @@ protocol DocumentedFields {
 extension DocumentedFields {
     static func checkNested(_ object: [String: Any], path: String) throws {}
 
-    /// Throws `unknown_parameter` for a field outside `fields`; leaves type errors to the decoder.
+    /// Throws `unknown_parameter` for a field outside `fields`, `malformed_body` for a null;
+    /// leaves type errors to the decoder.
     static func checkFields(_ value: Any, path: String) throws {
         guard let object = value as? [String: Any] else { return }
         if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
             throw APIError(.unknownParameter, "unknown field \"\(unknown)\" in \(path); it takes \(fields.sorted().joined(separator: ", "))")
+        }
+        // An optional field may be left out, not sent as null (the decoder would take null as absent).
+        if let null = object.keys.sorted().first(where: { object[$0] is NSNull }) {
+            throw APIError(.malformedBody, "\(path).\(null) must not be null; leave it out for the default")
         }
         try checkNested(object, path: path)
     }

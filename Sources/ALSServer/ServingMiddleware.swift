@@ -17,8 +17,12 @@ struct ServingMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch {
             let apiError: APIError
+            var allowed: [HTTPRequest.Method] = []
             if let httpError = error as? HTTPError, httpError.status == .notFound {
-                apiError = APIError(.notFound, "no route \(request.method) \(request.uri.path)")
+                allowed = Route.methods(at: request.uri.path)
+                apiError = allowed.isEmpty
+                    ? APIError(.notFound, "no route \(request.method) \(request.uri.path)")
+                    : APIError(.methodNotAllowed, "\(request.uri.path) takes \(allowed.map(\.rawValue).joined(separator: ", ")), not \(request.method)")
             } else if let httpError = error as? HTTPError, httpError.status.code < 500 {
                 apiError = APIError(.malformedBody, httpError.body ?? "\(httpError.status)")
             } else {
@@ -26,6 +30,9 @@ struct ServingMiddleware: RouterMiddleware {
             }
             response = (try? Response.json(apiError, status: apiError.status))
                 ?? Response(status: apiError.status)
+            if !allowed.isEmpty {
+                response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+            }
             if apiError.status.code >= 500 {
                 context.logger.error("internal error", metadata: ["error": "\(error)"])
             }

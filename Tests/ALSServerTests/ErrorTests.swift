@@ -29,15 +29,19 @@ struct ErrorTests {
         ("POST", "/v1/recommendations", #"{"interactions":[{"item":"i1"}]}"#, 400, "malformed_body"),
         ("POST", "/v1/recommendations", #"{"interactions":"i1"}"#, 400, "malformed_body"),
         ("POST", "/v1/recommendations", #"{"interactions":[],"k":2.5}"#, 400, "malformed_body"),
-        ("POST", "/v1/recommendations", #"{"interactions":[{"item":"i1","value":1e99}]}"#, 400, "malformed_body"),
+        ("POST", "/v1/recommendations", #"{"interactions":[{"item":"i1","value":1e99}]}"#, 422, "invalid_value"),
+        ("POST", "/v1/recommendations", #"{"interactions":[{"item":"i1","value":1e999}]}"#, 400, "malformed_body"),
         ("POST", "/v1/recommendations", #"{"interactions": ["#, 400, "malformed_body"),
         ("POST", "/v1/recommendations", "", 400, "malformed_body"),
         ("POST", "/v1/recommendations", "[1,2]", 400, "malformed_body"),
         ("POST", "/v1/recommendations", "null", 400, "malformed_body"),
+        ("POST", "/v1/recommendations", #"{"interactions":[],"k":null}"#, 400, "malformed_body"),
         ("POST", "/v1/recommendations/batch", #"{"users":[1]}"#, 400, "malformed_body"),
         ("POST", "/v1/recommendations/batch", #"{"users":["u1"],"k":1001}"#, 422, "invalid_value"),
         ("POST", "/v1/recommendations?debug=1", #"{"interactions":[]}"#, 400, "unknown_parameter"),
-        ("DELETE", "/v1/model", nil, 404, "not_found"),
+        ("DELETE", "/v1/model", nil, 405, "method_not_allowed"),
+        ("TRACE", "/v1/users/u1/similar", nil, 405, "method_not_allowed"),
+        ("GET", "/v1/users//similar", nil, 404, "not_found"),
         ("GET", "/", nil, 404, "not_found"),
     ]
 
@@ -50,6 +54,12 @@ struct ErrorTests {
                 #expect(reply.errorCode == code, "\(method) \(path) \(body ?? ""): \(reply.text)")
                 #expect(reply.headers["content-type"] == "application/json")
             }
+            // Valid JSON that Float decoding alone would refuse (found by schemathesis).
+            let tiny = try await request("POST", "/v1/recommendations",
+                                         body: #"{"interactions":[{"item":"i1","value":5.3e-257}]}"#, port: port)
+            #expect(tiny.status == 200)
+            let wrongMethod = try await request("PUT", "/v1/recommendations", port: port)
+            #expect(wrongMethod.headers["allow"] == "POST")
             // The server is still up after all of them.
             #expect(try await request("GET", "/healthz", port: port).status == 200)
         }

@@ -65,10 +65,12 @@ struct RouteTests {
             }
             if !line.hasPrefix(" ") { path = nil }
         }
-        #expect(operations.count == 9)
+        #expect(operations.map { "\($0.method) \($0.path)" }.sorted()
+            == Route.all.map { "\($0.method.rawValue) \($0.path.replacingOccurrences(of: ":id", with: "{id}"))" }.sorted())
         // The error codes the document lists are exactly the server's 4xx codes.
         let documented = document.split(separator: "\n").first { $0.contains("enum: [unknown_id") }
         let codes = APIError.Code.allCases.filter { $0 != .internal }.map(\.rawValue)
+        #expect(APIError.Code.allCases.allSatisfy { ($0 == .internal) == (APIError($0, "").status.code >= 500) })
         #expect(documented?.contains("enum: [\(codes.joined(separator: ", "))]") == true)
         try await withServer { port, _, _, _ in
             for (method, path) in operations {
@@ -80,7 +82,7 @@ struct RouteTests {
             let other = try await request("GET", "/v1/nothing", port: port)
             #expect(other.status == 404 && other.errorCode == "not_found")
             let wrongMethod = try await request("GET", "/v1/recommendations", port: port)
-            #expect(wrongMethod.status == 404 && wrongMethod.errorCode == "not_found")
+            #expect(wrongMethod.status == 405 && wrongMethod.errorCode == "method_not_allowed")
         }
     }
 }
