@@ -53,12 +53,19 @@ struct ModelResponse: Encodable {
 }
 
 extension Response {
+    /// Keys sorted, so equal answers are equal bytes (and the README's examples stay put).
+    private static let _encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     /// A JSON response; encoding a value of the types above cannot fail but for a non-finite
     /// score, which the library never returns: that would be a 500 `internal`.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data: Data
         do {
-            data = try JSONEncoder().encode(value)
+            data = try _encoder.encode(value)
         } catch {
             throw APIError(.internal, "the response does not encode (\(error))")
         }
