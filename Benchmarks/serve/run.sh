@@ -62,7 +62,8 @@ curl -s http://127.0.0.1:18090/metrics | grep -E '^als_http_requests_total' | gr
 kill -TERM "$SERVER"; wait "$SERVER" || true
 
 cd Benchmarks/serve
-PEER_NPZ="$WORK/model.npz" PEER_RATINGS="$WORK/ratings.csv" \
+# One BLAS thread, as implicit itself asks at start-up (its recommend runs per request).
+OPENBLAS_NUM_THREADS=1 PEER_NPZ="$WORK/model.npz" PEER_RATINGS="$WORK/ratings.csv" \
     "$PEERS/bin/uvicorn" peer:app --port 18091 --workers 1 --log-level warning &
 PEER=$!
 PIDS+=("$PEER")
