@@ -20,6 +20,12 @@ let withFuzzers = ProcessInfo.processInfo.environment["ALS_FUZZ"] == "1"
 //     ALS_DOCS=1 swift package generate-documentation --target ALS
 let withDocs = ProcessInfo.processInfo.environment["ALS_DOCS"] == "1"
 
+// The HTTP server (product `als-serve`, Sources/ALSServer + Sources/ALSServe) is declared only when
+// ALS_SERVER=1, so the library, the `als` command and `make test` neither fetch nor build
+// Hummingbird and SwiftNIO. scripts/serve_check.sh builds it in its own scratch path:
+//     ALS_SERVER=1 swift build -c release --scratch-path .build-serve --product als-serve
+let withServer = ProcessInfo.processInfo.environment["ALS_SERVER"] == "1"
+
 let package = Package(
     name: "SwiftALS",
     products: [
@@ -89,6 +95,55 @@ let package = Package(
 
 if withDocs {
     package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}
+
+if withServer {
+    package.products.append(.executable(name: "als-serve", targets: ["ALSServe"]))
+    package.dependencies += [
+        // Without its default ConfigurationSupport trait, so swift-configuration is not built.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ]
+    package.targets += [
+        // The service as a library: routes, error mapping, metrics, reload. The tests start it
+        // in-process on an ephemeral port.
+        .target(
+            name: "ALSServer",
+            dependencies: [
+                "ALS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Sources/ALSServer"
+        ),
+        .executableTarget(
+            name: "ALSServe",
+            dependencies: [
+                "ALSServer", "ALS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ALSServe"
+        ),
+        .testTarget(
+            name: "ALSServerTests",
+            dependencies: [
+                "ALSServer", "ALS",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ALSServerTests"
+        ),
+    ]
 }
 
 if withFuzzers {
