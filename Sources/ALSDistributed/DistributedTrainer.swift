@@ -1,0 +1,177 @@
+@_spi(Distributed) import ALS
+import Dispatch
+
+/// What rank 0 reports after each iteration.
+public struct DistributedProgress: Sendable {
+    public var iteration: Int
+    public var iterations: Int
+    /// The exact objective after this iteration (nil when `computeLoss` is off).
+    public var loss: Double?
+    /// Seconds of this iteration (both half-steps and their exchanges, without the loss).
+    public var seconds: Double
+    /// Of `seconds`, the time this rank spent inside collectives (waiting for the slowest rank
+    /// included).
+    public var communicationSeconds: Double
+    /// Bytes this rank contributed to collectives during the iteration (its payload).
+    public var bytesSent: Int
+    /// Seconds since training started.
+    public var elapsed: Double
+}
+
+/// Where and how often to checkpoint (see `Checkpoint`).
+public struct CheckpointOptions: Sendable {
+    public var directory: String
+    /// A checkpoint after every `every` iterations.
+    public var every: Int
+    public init(directory: String, every: Int) {
+        self.directory = directory
+        self.every = every
+    }
+}
+
+/// Data-parallel ALS over MPI: the same objective, modes, solvers and seeded initialisation as
+/// `ALSTrainer`, every rank solving its own block of users and of items with the engine's
+/// half-step kernels (`ALSShardSolver`). Each half-step:
+///
+/// 1. the Gram of the fixed side: a local `ssyrk` over the rank's block, summed over ranks by
+///    `MPI_Allreduce` in Double (the Float partial sums add exactly in Double for a few ranks, so
+///    the result does not depend on the reduction order and is the same on every rank);
+/// 2. the rank's rows solved against the fixed side;
+/// 3. `MPI_Allgatherv` of the factor blocks, so every rank holds the whole updated side.
+///
+/// The loss is every rank's partial sums gathered and added in rank order. With one rank every
+/// step is the single-process one, so the factors are bitwise `ALSTrainer`'s; with more, the
+/// Gram's Float rounding differs (a few ulps), everything else is per row and identical.
+public struct DistributedTrainer {
+    public let configuration: ALSConfiguration
+    public var checkpoint: CheckpointOptions?
+
+    /// - Throws: `ALSError.invalidConfiguration` as `ALSTrainer.init`.
+    public init(_ configuration: ALSConfiguration, checkpoint: CheckpointOptions? = nil) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.checkpoint = checkpoint
+    }
+
+    /// Trains on the job's shards; every rank calls it with its own shard. Returns the model
+    /// on rank 0 (`ids` gives the id maps there; other ranks get nil). `includeSeen` gathers
+    /// every user's items onto rank 0 for the model's seen items (4 bytes per interaction).
+    ///
+    /// - Throws: the errors of `ALSTrainer.fit` (on the rank whose rows failed; `PeerFailure`
+    ///   on the others), `ALSError.shapeMismatch` when a checkpoint belongs to another job, and
+    ///   `ALSError.kernelFailure` for a failed MPI call.
+    public func fit(_ shard: Shard, communicator comm: Communicator, ids: () throws -> (users: IDMap, items: IDMap),
+                    includeSeen: Bool, progress: ((DistributedProgress) -> Void)? = nil) throws -> ALSModel? {
+        let solver = try ALSShardSolver(configuration: configuration, users: shard.users, items: shard.items,
+                                        itemCounts: shard.itemCounts, valueSum: shard.valueSum, nonZeros: shard.nonZeros)
+        let dims = solver.dims
+        let config = configuration
+        let start = DispatchTime.now().uptimeNanoseconds
+        var U: [Float], V: [Float], history: [Double] = [], first = 1
+        let store = checkpoint.map { Checkpoint(options: $0, shard: shard, configuration: config, dims: dims) }
+        if let store, let resumed = try store.resume(communicator: comm) {
+            (U, V, history, first) = (resumed.users, resumed.items, resumed.lossHistory, resumed.iteration + 1)
+            if comm.rank == 0 { _printToStandardError("resuming from the checkpoint of iteration \(resumed.iteration)") }
+        } else {
+            (U, V) = solver.initialFactors()
+        }
+
+        /// The Gram of `fixed` (side `side`), summed over every rank's block.
+        func gram(_ fixed: ALSShardSolver.FixedSide, of side: ALSShardSolver.Side) throws -> [Float] {
+            let partial = solver.partialGram(fixed, of: side, rows: side == .users ? shard.userBlock : shard.itemBlock)
+            guard solver.needsGram, comm.size > 1 else { return partial }
+            var sum = partial.map(Double.init)
+            try comm.allreduceSum(&sum)
+            return sum.map(Float.init)
+        }
+        func halfStep(_ side: ALSShardSolver.Side, iteration: Int) throws {
+            let fixedSide: ALSShardSolver.Side = side == .users ? .items : .users
+            let fixed = solver.fixedSide(side == .users ? V : U, of: fixedSide)
+            let G = try gram(fixed, of: fixedSide)
+            try comm.together {
+                if side == .users {
+                    try solver.solve(.users, rows: shard.byUser, firstRow: shard.userBlock.lowerBound, fixed: fixed, gram: G, into: &U)
+                } else {
+                    try solver.solve(.items, rows: shard.byItem, firstRow: shard.itemBlock.lowerBound, fixed: fixed, gram: G, into: &V)
+                }
+            }
+            if side == .users {
+                try comm.allgatherRows(&U, width: dims, blocks: shard.userBlocks)
+                try shared { try solver.checkFinite(U, side: .users, iteration: iteration) }
+            } else {
+                try comm.allgatherRows(&V, width: dims, blocks: shard.itemBlocks)
+                try shared { try solver.checkFinite(V, side: .items, iteration: iteration) }
+            }
+        }
+        func loss() throws -> Double {
+            let fixed = solver.fixedSide(V, of: .items)
+            let G = try gram(fixed, of: .items)
+            var parts = [0.0, 0.0, 0.0]
+            try comm.together {
+                parts[0] = try solver.dataLoss(byUser: shard.byUser, firstRow: shard.userBlock.lowerBound, users: U, fixed: fixed, gram: G)
+                parts[1] = solver.penalty(.users, factors: U, rows: shard.byUser, firstRow: shard.userBlock.lowerBound)
+                parts[2] = solver.penalty(.items, factors: V, rows: shard.byItem, firstRow: shard.itemBlock.lowerBound)
+            }
+            // In rank order on every rank: the same figure everywhere, whatever MPI's reduction.
+            let all = comm.size > 1 ? try comm.allgather(parts) : parts
+            var sums = [0.0, 0.0, 0.0]
+            for r in 0 ..< comm.size { for j in 0 ..< 3 { sums[j] += all[r * 3 + j] } }
+            return sums[0] + sums[1] + sums[2]
+        }
+
+        if first <= config.iterations {
+            for iteration in first ... config.iterations {
+                comm.resetCounters()
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try halfStep(.users, iteration: iteration)
+                try halfStep(.items, iteration: iteration)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                let (communication, bytes) = (comm.seconds, comm.bytesSent)
+                var l: Double? = nil
+                if config.computeLoss {
+                    let value = try loss()
+                    guard value.isFinite else { throw SharedFailure(error: .nonFinite(side: "loss", iteration: iteration)) }
+                    l = value
+                    history.append(value)
+                }
+                if let store, iteration % store.options.every == 0 || iteration == config.iterations {
+                    try comm.together { try store.save(iteration: iteration, users: U, items: V, lossHistory: history) }
+                }
+                progress?(DistributedProgress(iteration: iteration, iterations: config.iterations, loss: l,
+                                              seconds: Double(t1 - t0) / 1e9, communicationSeconds: communication,
+                                              bytesSent: bytes,
+                                              elapsed: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                if let tol = config.earlyStopTolerance, history.count >= 2 {
+                    let a = history[history.count - 2], b = history[history.count - 1]
+                    if abs(a - b) <= tol * abs(a) { break }
+                }
+            }
+        }
+
+        // The seen items: every rank's rows, gathered onto rank 0 in rank (= user) order.
+        var seen: (outerOffsets: [Int64], innerIndices: [Int32])? = nil
+        if includeSeen {
+            let counts = try comm.gather((0 ..< shard.byUser.outerCount).map { Int32(shard.byUser.count(of: $0)) })
+            let indices = try comm.gather(shard.byUser.innerIndices)
+            if comm.rank == 0 {
+                var offsets = [Int64](repeating: 0, count: counts.count + 1)
+                for u in 0 ..< counts.count { offsets[u + 1] = offsets[u] + Int64(counts[u]) }
+                seen = (offsets, indices)
+            }
+        }
+        guard comm.rank == 0 else { return nil }
+        let (userIDs, itemIDs) = try ids()
+        return try solver.model(users: U, items: V, userIDs: userIDs, itemIDs: itemIDs, lossHistory: history,
+                                itemCounts: shard.itemCounts, seen: seen)
+    }
+}
+
+/// Runs `body`, whose errors every rank throws alike, as `SharedFailure`s.
+func shared(_ body: () throws -> Void) throws {
+    do { try body() } catch let error as ALSError { throw SharedFailure(error: error) }
+}
+
+/// One line on standard error.
+func _printToStandardError(_ line: String) {
+    _ = Array((line + "\n").utf8).withUnsafeBytes { ALSFile.write($0, toDescriptor: 2) }
+}
