@@ -29,6 +29,18 @@ public struct CheckpointOptions: Sendable {
     }
 }
 
+/// How each half-step's Gram G = Σ w_i y_i y_iᵀ over the fixed side is formed.
+public enum GramMode: String, Sendable, CaseIterable {
+    /// A local `ssyrk` over the rank's block plus `MPI_Allreduce` (in Double): rows·k²/N flops
+    /// per rank and k² numbers communicated. Equal to the single-process Gram up to Float
+    /// rounding (a few ulps), so factors agree to about 1e-6 relative.
+    case allreduce
+    /// Every rank computes the whole Gram from the whole fixed side it already holds after the
+    /// exchange: rows·k² flops per rank, nothing communicated, and bitwise the single-process
+    /// Gram, so Cholesky and CG factors are bitwise `als train`'s for every number of ranks.
+    case replicated
+}
+
 /// Data-parallel ALS over MPI: the same objective, modes, solvers and seeded initialisation as
 /// `ALSTrainer`, every rank solving its own block of users and of items with the engine's
 /// half-step kernels (`ALSShardSolver`). Each half-step:
@@ -41,16 +53,20 @@ public struct CheckpointOptions: Sendable {
 ///
 /// The loss is every rank's partial sums gathered and added in rank order. With one rank every
 /// step is the single-process one, so the factors are bitwise `ALSTrainer`'s; with more, the
-/// Gram's Float rounding differs (a few ulps), everything else is per row and identical.
+/// Gram's Float rounding differs (a few ulps), everything else is per row and identical. Modes
+/// without a Gram (explicit, weighted) and `GramMode.replicated` are bitwise at any number of
+/// ranks with the row-by-row solvers (Cholesky below 256 dimensions, CG below 128).
 public struct DistributedTrainer {
     public let configuration: ALSConfiguration
     public var checkpoint: CheckpointOptions?
+    public var gram: GramMode
 
     /// - Throws: `ALSError.invalidConfiguration` as `ALSTrainer.init`.
-    public init(_ configuration: ALSConfiguration, checkpoint: CheckpointOptions? = nil) throws {
+    public init(_ configuration: ALSConfiguration, checkpoint: CheckpointOptions? = nil, gram: GramMode = .allreduce) throws {
         try configuration.validate()
         self.configuration = configuration
         self.checkpoint = checkpoint
+        self.gram = gram
     }
 
     /// Trains on the job's shards; every rank calls it with its own shard. Returns the model
@@ -76,10 +92,12 @@ public struct DistributedTrainer {
             (U, V) = solver.initialFactors()
         }
 
-        /// The Gram of `fixed` (side `side`), summed over every rank's block.
+        let replicated = self.gram == .replicated
+        /// The Gram of `fixed` (side `side`), summed over every rank's block (or whole).
         func gram(_ fixed: ALSShardSolver.FixedSide, of side: ALSShardSolver.Side) throws -> [Float] {
-            let partial = solver.partialGram(fixed, of: side, rows: side == .users ? shard.userBlock : shard.itemBlock)
-            guard solver.needsGram, comm.size > 1 else { return partial }
+            let all = 0 ..< (side == .users ? shard.users : shard.items)
+            let partial = solver.partialGram(fixed, of: side, rows: replicated ? all : side == .users ? shard.userBlock : shard.itemBlock)
+            guard solver.needsGram, comm.size > 1, !replicated else { return partial }
             var sum = partial.map(Double.init)
             try comm.allreduceSum(&sum)
             return sum.map(Float.init)

@@ -3,6 +3,8 @@ import ALSDistributed
 import ArgumentParser
 import Foundation
 
+extension GramMode: ExpressibleByArgument {}
+
 /// `mpirun -np N als-mpi train INPUT --output MODEL`: distributed training.
 struct MPITrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +35,9 @@ struct MPITrainCommand: ParsableCommand {
 
     @Option(help: "Checkpoint every K iterations (with --checkpoint; default 1).")
     var checkpointEvery: Int?
+
+    @Option(help: "How each half-step's Gram is formed: allreduce (a local ssyrk over the rank's rows plus MPI_Allreduce; the default) or replicated (every rank computes it whole: no communication, bitwise the single-process factors).")
+    var gram: GramMode = .allreduce
 
     @Flag(inversion: .prefixedNo, help: "Compute the loss after every iteration (--no-loss skips it).")
     var loss = true
@@ -92,7 +97,7 @@ struct MPITrainCommand: ParsableCommand {
             printLine("training \(config.mode.rawValue) ALS on \(comm.size) ranks: \(shard.users) users × \(shard.items) items, \(shard.nonZeros) interactions, k = \(config.factors), λ = \(config.regularization), \(config.solver.rawValue)")
         }
         let trainer = try DistributedTrainer(
-            config, checkpoint: checkpoint.map { CheckpointOptions(directory: $0, every: checkpointEvery ?? 1) })
+            config, checkpoint: checkpoint.map { CheckpointOptions(directory: $0, every: checkpointEvery ?? 1) }, gram: gram)
         let model = try trainer.fit(shard, communicator: comm, ids: {
             if let whole { return (whole.userIDs, whole.itemIDs) }
             return try Shard.readIDs(directory: input)

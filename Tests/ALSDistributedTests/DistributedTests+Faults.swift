@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 extension DistributedTests {
-    /// Long enough to be killed midway: 48 factors, many iterations.
-    static let longRun = ["--factors", "48", "--threads", "1", "--seed", "7"]
+    /// Long enough per iteration to be killed midway.
+    static let longRun = ["--factors", "32", "--threads", "1", "--seed", "7"]
 
     /// Starts a job, waits for a checkpoint of iteration ≥ 2 by every rank, kills rank `victim`
     /// with SIGKILL and returns how the job ended.
@@ -44,9 +44,9 @@ extension DistributedTests {
     func resumeAfterKill() throws {
         let data = try #require(MPIJob.ratings, "als synthetic failed")
         let dir = try MPIJob.temporaryDirectory()
-        let flags = Self.longRun + ["--iterations", "12", "--checkpoint-every", "2"]
+        let flags = Self.longRun + ["--iterations", "10", "--checkpoint-every", "2"]
         let uninterrupted = dir + "/uninterrupted.als"
-        let straight = try MPIJob.mpi(ranks: 2, ["train", data, "--output", uninterrupted, "--quiet"] + Self.longRun + ["--iterations", "12"])
+        let straight = try MPIJob.mpi(ranks: 2, ["train", data, "--output", uninterrupted, "--quiet"] + Self.longRun + ["--iterations", "10"])
         try #require(straight.status == 0, "\(straight.standardError)")
         let resumed = dir + "/resumed.als"
         let arguments = ["train", data, "--output", resumed, "--checkpoint", dir + "/ck"] + flags
