@@ -54,7 +54,8 @@ struct Checkpoint {
         }.sorted()
     }
 
-    /// Writes this rank's checkpoint of `iteration` and drops the ones before the previous.
+    /// Writes this rank's checkpoint of `iteration` (`U`, `V`: its blocks) and drops the ones
+    /// before the previous.
     func save(iteration: Int, users U: [Float], items V: [Float], lossHistory: [Double]) throws {
         let (ub, ib) = (shard.userBlock, shard.itemBlock)
         let header: [UInt64] = [Self.magic, Self.version, UInt64(shard.parts), UInt64(shard.rank), shard.sourceChecksum,
@@ -64,15 +65,15 @@ struct Checkpoint {
         try ALSFile.writeAtomically(to: path(iteration)) { append in
             try header.withUnsafeBytes { try append($0) }
             try lossHistory.withUnsafeBytes { try append($0) }
-            try U.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[4 * ub.lowerBound * dims ..< 4 * ub.upperBound * dims])) }
-            try V.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[4 * ib.lowerBound * dims ..< 4 * ib.upperBound * dims])) }
+            try U.withUnsafeBytes { try append($0) }
+            try V.withUnsafeBytes { try append($0) }
         }
         let kept = try iterations()
         for old in kept.dropLast(2) { unlink(path(old)) }
     }
 
-    /// The newest checkpoint every rank has, with every rank's blocks exchanged into whole
-    /// factor matrices; nil when some rank has none (then training starts afresh).
+    /// This rank's blocks of the newest checkpoint every rank has; nil when some rank has none
+    /// (then training starts afresh).
     /// - Throws: `ALSError.shapeMismatch` when this rank's checkpoint belongs to another job
     ///   (other data, hyperparameters or number of ranks), `ALSError.corruptFile` for a damaged one.
     func resume(communicator comm: Communicator) throws -> State? {
@@ -82,14 +83,7 @@ struct Checkpoint {
         var common = Set(padded.filter { $0 > 0 })
         for r in 0 ..< comm.size { common.formIntersection(all[2 * r ..< 2 * r + 2]) }
         guard let iteration = common.max().map(Int.init) else { return nil }
-        let state = try comm.together { try read(iteration) }
-        var U = [Float](repeating: 0, count: shard.users * dims)
-        var V = [Float](repeating: 0, count: shard.items * dims)
-        U.replaceSubrange(shard.userBlock.lowerBound * dims ..< shard.userBlock.upperBound * dims, with: state.users)
-        V.replaceSubrange(shard.itemBlock.lowerBound * dims ..< shard.itemBlock.upperBound * dims, with: state.items)
-        try comm.allgatherRows(&U, width: dims, blocks: shard.userBlocks)
-        try comm.allgatherRows(&V, width: dims, blocks: shard.itemBlocks)
-        return State(iteration: iteration, users: U, items: V, lossHistory: state.lossHistory)
+        return try comm.together { try read(iteration) }
     }
 
     /// This rank's blocks of checkpoint `iteration`.

@@ -60,13 +60,20 @@ public struct DistributedTrainer {
     public let configuration: ALSConfiguration
     public var checkpoint: CheckpointOptions?
     public var gram: GramMode
+    public var exchange: ExchangeMode
 
-    /// - Throws: `ALSError.invalidConfiguration` as `ALSTrainer.init`.
-    public init(_ configuration: ALSConfiguration, checkpoint: CheckpointOptions? = nil, gram: GramMode = .allreduce) throws {
+    /// - Throws: `ALSError.invalidConfiguration` as `ALSTrainer.init`, and for
+    ///   `GramMode.replicated` with `ExchangeMode.alltoall` (no rank holds a whole side then).
+    public init(_ configuration: ALSConfiguration, checkpoint: CheckpointOptions? = nil, gram: GramMode = .allreduce,
+                exchange: ExchangeMode = .allgather) throws {
         try configuration.validate()
+        if gram == .replicated && exchange == .alltoall {
+            throw ALSError.invalidConfiguration(parameter: "gram", reason: "a replicated Gram needs every row of the fixed side: use the allgather exchange")
+        }
         self.configuration = configuration
         self.checkpoint = checkpoint
         self.gram = gram
+        self.exchange = exchange
     }
 
     /// Trains on the job's shards; every rank calls it with its own shard. Returns the model
@@ -83,52 +90,68 @@ public struct DistributedTrainer {
         let dims = solver.dims
         let config = configuration
         let start = DispatchTime.now().uptimeNanoseconds
+        let (ub, ib) = (shard.userBlock, shard.itemBlock)
+        // This rank's blocks of factors; the fixed side arrives by `exchange` each half-step.
         var U: [Float], V: [Float], history: [Double] = [], first = 1
         let store = checkpoint.map { Checkpoint(options: $0, shard: shard, configuration: config, dims: dims) }
         if let store, let resumed = try store.resume(communicator: comm) {
             (U, V, history, first) = (resumed.users, resumed.items, resumed.lossHistory, resumed.iteration + 1)
             if comm.rank == 0 { _printToStandardError("resuming from the checkpoint of iteration \(resumed.iteration)") }
         } else {
-            (U, V) = solver.initialFactors()
+            let (allU, allV) = solver.initialFactors()
+            U = Array(allU[ub.lowerBound * dims ..< ub.upperBound * dims])
+            V = Array(allV[ib.lowerBound * dims ..< ib.upperBound * dims])
         }
+        // The routes of the item factors to the user half-step and of the user factors to the
+        // item half-step, and each half-step's matrix in the routes' numbering.
+        let itemRoute = try FactorExchange(exchange, blocks: shard.itemBlocks, dims: dims, touching: shard.byUser, communicator: comm)
+        let userRoute = try FactorExchange(exchange, blocks: shard.userBlocks, dims: dims, touching: shard.byItem, communicator: comm)
+        let byUser = itemRoute.localMatrix(shard.byUser)
+        let byItem = userRoute.localMatrix(shard.byItem)
 
         let replicated = self.gram == .replicated
-        /// The Gram of `fixed` (side `side`), summed over every rank's block (or whole).
-        func gram(_ fixed: ALSShardSolver.FixedSide, of side: ALSShardSolver.Side) throws -> [Float] {
-            let all = 0 ..< (side == .users ? shard.users : shard.items)
-            let partial = solver.partialGram(fixed, of: side, rows: replicated ? all : side == .users ? shard.userBlock : shard.itemBlock)
-            guard solver.needsGram, comm.size > 1, !replicated else { return partial }
+        /// The Gram of a side, from this rank's `block` of it (or, replicated, the whole `all`).
+        func gram(block: [Float], all: ALSShardSolver.FixedSide, of side: ALSShardSolver.Side) throws -> [Float] {
+            if replicated { return solver.partialGram(all, of: side, firstRow: 0) }
+            let partial = solver.partialGram(solver.fixedSide(block), of: side,
+                                             firstRow: side == .users ? ub.lowerBound : ib.lowerBound)
+            guard solver.needsGram, comm.size > 1 else { return partial }
             var sum = partial.map(Double.init)
             try comm.allreduceSum(&sum)
             return sum.map(Float.init)
         }
-        func halfStep(_ side: ALSShardSolver.Side, iteration: Int) throws {
-            let fixedSide: ALSShardSolver.Side = side == .users ? .items : .users
-            let fixed = solver.fixedSide(side == .users ? V : U, of: fixedSide)
-            let G = try gram(fixed, of: fixedSide)
+        /// The item side as the user half-step (and the loss) see it; kept until V changes.
+        var items: (fixed: ALSShardSolver.FixedSide, gram: [Float])? = nil
+        func itemSide() throws -> (fixed: ALSShardSolver.FixedSide, gram: [Float]) {
+            if let items { return items }
+            let fixed = solver.fixedSide(try itemRoute.exchange(V, communicator: comm))
+            let side = (fixed, try gram(block: V, all: fixed, of: .items))
+            items = side
+            return side
+        }
+        func userHalfStep(iteration: Int) throws {
+            let (fixed, G) = try itemSide()
             try comm.together {
-                if side == .users {
-                    try solver.solve(.users, rows: shard.byUser, firstRow: shard.userBlock.lowerBound, fixed: fixed, gram: G, into: &U)
-                } else {
-                    try solver.solve(.items, rows: shard.byItem, firstRow: shard.itemBlock.lowerBound, fixed: fixed, gram: G, into: &V)
-                }
-            }
-            if side == .users {
-                try comm.allgatherRows(&U, width: dims, blocks: shard.userBlocks)
-                try shared { try solver.checkFinite(U, side: .users, iteration: iteration) }
-            } else {
-                try comm.allgatherRows(&V, width: dims, blocks: shard.itemBlocks)
-                try shared { try solver.checkFinite(V, side: .items, iteration: iteration) }
+                try solver.solve(.users, rows: byUser, firstRow: ub.lowerBound, fixed: fixed, columns: itemRoute.columns,
+                                 gram: G, into: &U)
+                try solver.checkFinite(U, side: .users, iteration: iteration)
             }
         }
-        func loss() throws -> Double {
-            let fixed = solver.fixedSide(V, of: .items)
-            let G = try gram(fixed, of: .items)
-            var parts = [0.0, 0.0, 0.0]
+        func itemHalfStep(iteration: Int) throws {
+            let fixed = solver.fixedSide(try userRoute.exchange(U, communicator: comm))
+            let G = try gram(block: U, all: fixed, of: .users)
             try comm.together {
-                parts[0] = try solver.dataLoss(byUser: shard.byUser, firstRow: shard.userBlock.lowerBound, users: U, fixed: fixed, gram: G)
-                parts[1] = solver.penalty(.users, factors: U, rows: shard.byUser, firstRow: shard.userBlock.lowerBound)
-                parts[2] = solver.penalty(.items, factors: V, rows: shard.byItem, firstRow: shard.itemBlock.lowerBound)
+                try solver.solve(.items, rows: byItem, firstRow: ib.lowerBound, fixed: fixed, columns: userRoute.columns,
+                                 gram: G, into: &V)
+                try solver.checkFinite(V, side: .items, iteration: iteration)
+            }
+            items = nil
+        }
+        func loss() throws -> Double {
+            let (fixed, G) = try itemSide()
+            let parts = try comm.together {
+                [try solver.dataLoss(byUser: byUser, firstRow: ub.lowerBound, users: U, fixed: fixed, columns: itemRoute.columns, gram: G),
+                 solver.penalty(.users, factors: U, rows: byUser), solver.penalty(.items, factors: V, rows: byItem)]
             }
             // In rank order on every rank: the same figure everywhere, whatever MPI's reduction.
             let all = comm.size > 1 ? try comm.allgather(parts) : parts
@@ -141,8 +164,8 @@ public struct DistributedTrainer {
             for iteration in first ... config.iterations {
                 comm.resetCounters()
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                try halfStep(.users, iteration: iteration)
-                try halfStep(.items, iteration: iteration)
+                try userHalfStep(iteration: iteration)
+                try itemHalfStep(iteration: iteration)
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 let (communication, bytes) = (comm.seconds, comm.bytesSent)
                 var l: Double? = nil
@@ -166,7 +189,10 @@ public struct DistributedTrainer {
             }
         }
 
-        // The seen items: every rank's rows, gathered onto rank 0 in rank (= user) order.
+        // The model on rank 0: every block of factors, and the seen items, gathered in rank
+        // (= row) order.
+        let allU = try comm.gatherRows(U, width: dims, blocks: shard.userBlocks)
+        let allV = try comm.gatherRows(V, width: dims, blocks: shard.itemBlocks)
         var seen: (outerOffsets: [Int64], innerIndices: [Int32])? = nil
         if includeSeen {
             let counts = try comm.gather((0 ..< shard.byUser.outerCount).map { Int32(shard.byUser.count(of: $0)) })
@@ -179,14 +205,9 @@ public struct DistributedTrainer {
         }
         guard comm.rank == 0 else { return nil }
         let (userIDs, itemIDs) = try ids()
-        return try solver.model(users: U, items: V, userIDs: userIDs, itemIDs: itemIDs, lossHistory: history,
+        return try solver.model(users: allU, items: allV, userIDs: userIDs, itemIDs: itemIDs, lossHistory: history,
                                 itemCounts: shard.itemCounts, seen: seen)
     }
-}
-
-/// Runs `body`, whose errors every rank throws alike, as `SharedFailure`s.
-func shared(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as ALSError { throw SharedFailure(error: error) }
 }
 
 /// One line on standard error.

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 
 extension GramMode: ExpressibleByArgument {}
+extension ExchangeMode: ExpressibleByArgument {}
 
 /// `mpirun -np N als-mpi train INPUT --output MODEL`: distributed training.
 struct MPITrainCommand: ParsableCommand {
@@ -39,6 +40,9 @@ struct MPITrainCommand: ParsableCommand {
     @Option(help: "How each half-step's Gram is formed: allreduce (a local ssyrk over the rank's rows plus MPI_Allreduce; the default) or replicated (every rank computes it whole: no communication, bitwise the single-process factors).")
     var gram: GramMode = .allreduce
 
+    @Option(help: "How the fixed side's factors reach the ranks: allgather (every rank receives every row; the default) or alltoall (only the rows its shard touches, for catalogues too large to copy to every rank).")
+    var exchange: ExchangeMode = .allgather
+
     @Flag(inversion: .prefixedNo, help: "Compute the loss after every iteration (--no-loss skips it).")
     var loss = true
 
@@ -54,6 +58,9 @@ struct MPITrainCommand: ParsableCommand {
             guard checkpointEvery > 0 else { throw ValidationError("--checkpoint-every must be at least 1 (got \(checkpointEvery)).") }
         }
         if !loss, training.earlyStop != nil { throw ValidationError("--early-stop watches the loss: drop --no-loss.") }
+        if gram == .replicated && exchange == .alltoall {
+            throw ValidationError("--gram replicated needs every row of the fixed side on every rank: drop it, or use --exchange allgather.")
+        }
     }
 
     func run() throws {
@@ -97,7 +104,8 @@ struct MPITrainCommand: ParsableCommand {
             printLine("training \(config.mode.rawValue) ALS on \(comm.size) ranks: \(shard.users) users × \(shard.items) items, \(shard.nonZeros) interactions, k = \(config.factors), λ = \(config.regularization), \(config.solver.rawValue)")
         }
         let trainer = try DistributedTrainer(
-            config, checkpoint: checkpoint.map { CheckpointOptions(directory: $0, every: checkpointEvery ?? 1) }, gram: gram)
+            config, checkpoint: checkpoint.map { CheckpointOptions(directory: $0, every: checkpointEvery ?? 1) }, gram: gram,
+            exchange: exchange)
         let model = try trainer.fit(shard, communicator: comm, ids: {
             if let whole { return (whole.userIDs, whole.itemIDs) }
             return try Shard.readIDs(directory: input)

@@ -25,31 +25,32 @@ struct DistributedTests {
         return path
     }
 
-    @Test("np 1-4 give the factors of als train to 1e-5, bitwise with one rank", arguments: ["cholesky", "cg"])
-    func equalityOverSharedMemory(solver: String) throws {
+    @Test("np 1-4 give the factors of als train to 1e-5, bitwise with one rank",
+          arguments: ["cholesky", "cg"], ["allgather", "alltoall"])
+    func equalityOverSharedMemory(solver: String, exchange: String) throws {
         let data = try #require(MPIJob.ratings, "als synthetic failed")
         let dir = try MPIJob.temporaryDirectory()
         let flags = Self.hyperparameters + ["--solver", solver]
         let reference = try MPIJob.load(try single(data, flags, in: dir))
         for ranks in 1 ... 4 {
-            let model = try MPIJob.load(try distributed(data, flags, ranks: ranks, in: dir))
+            let model = try MPIJob.load(try distributed(data, flags + ["--exchange", exchange], ranks: ranks, in: dir))
             let (relative, bitwise) = try MPIJob.difference(model, reference)
-            print("equality: \(solver) np \(ranks) shared memory: relative difference \(relative), bitwise \(bitwise)")
+            print("equality: \(solver) \(exchange) np \(ranks) shared memory: relative difference \(relative), bitwise \(bitwise)")
             #expect(relative <= 1e-5, "np \(ranks), \(solver): relative difference \(relative)")
             if ranks == 1 { #expect(bitwise, "one rank is the single-process computation") }
         }
     }
 
-    @Test("np 2 and 4 over TCP give the factors of als train to 1e-5", arguments: ["cholesky", "cg"])
-    func equalityOverTCP(solver: String) throws {
+    @Test("np 2 and 4 over TCP give the factors of als train to 1e-5", arguments: ["cholesky", "cg"], ["allgather", "alltoall"])
+    func equalityOverTCP(solver: String, exchange: String) throws {
         let data = try #require(MPIJob.ratings, "als synthetic failed")
         let dir = try MPIJob.temporaryDirectory()
         let flags = Self.hyperparameters + ["--solver", solver]
         let reference = try MPIJob.load(try single(data, flags, in: dir))
         for ranks in [2, 4] {
-            let model = try MPIJob.load(try distributed(data, flags, ranks: ranks, tcp: true, in: dir))
+            let model = try MPIJob.load(try distributed(data, flags + ["--exchange", exchange], ranks: ranks, tcp: true, in: dir))
             let (relative, _) = try MPIJob.difference(model, reference)
-            print("equality: \(solver) np \(ranks) tcp: relative difference \(relative)")
+            print("equality: \(solver) \(exchange) np \(ranks) tcp: relative difference \(relative)")
             #expect(relative <= 1e-5, "np \(ranks) over TCP, \(solver): relative difference \(relative)")
         }
     }
@@ -66,13 +67,13 @@ struct DistributedTests {
         }
     }
 
-    @Test("explicit mode with biases: np 3 gives the factors and biases of als train")
+    @Test("explicit mode with biases, alltoall exchange: np 3 gives bitwise the factors and biases of als train")
     func explicitMode() throws {
         let data = try #require(MPIJob.ratings, "als synthetic failed")
         let dir = try MPIJob.temporaryDirectory()
         let flags = Self.hyperparameters + ["--mode", "explicit"]
         let reference = try MPIJob.load(try single(data, flags, in: dir))
-        let model = try MPIJob.load(try distributed(data, flags, ranks: 3, in: dir))
+        let model = try MPIJob.load(try distributed(data, flags + ["--exchange", "alltoall"], ranks: 3, in: dir))
         let (relative, _) = try MPIJob.difference(model, reference)
         print("equality: explicit np 3: relative difference \(relative)")
         #expect(model.hasBiases && relative == 0, "explicit mode has no Gram: bitwise")

@@ -3,12 +3,13 @@
 /// with the same kernels, the same objective and the same seeded initialisation as
 /// single-process training. Not API: `@_spi(Distributed)`, for the distributed layer only.
 ///
-/// A rank holds both factor matrices in full (users × dims, items × dims, row-major; dims = k,
-/// or k + 1 with biases) and the CSR rows of its users and the CSC columns of its items. One
-/// half-step is: `fixedSide` of the fixed side, `partialGram` over the rank's block of it
-/// (summed across ranks by the caller), `solve` into the rank's rows, then the caller exchanges
-/// the blocks. A block's matrix has global inner indices and local outer ones: row i of it is
-/// row `firstRow + i` of its side.
+/// A rank holds its block of user factors and of item factors (rows × dims, row-major; dims = k,
+/// or k + 1 with biases), the CSR rows of its users and the CSC columns of its items. One
+/// half-step is: `partialGram` over the rank's block of the fixed side (summed across ranks by
+/// the caller), `solve` of the rank's rows against the fixed side's rows the caller gathered
+/// (`fixedSide` of them: all rows, or only the `columns` the block touches). A block's matrix
+/// has local outer indices, row i being row `firstRow + i` of its side, and inner indices that
+/// are global, or positions in `columns` when the fixed side is compact.
 @_spi(Distributed)
 public struct ALSShardSolver: Sendable {
     /// Which side a half-step solves (or which side a matrix of factors is).
@@ -68,65 +69,66 @@ public struct ALSShardSolver: Sendable {
 
     private var hasBias: Bool { dims > configuration.factors }
 
-    /// Prepares `factors` (all rows of `side`) as the fixed side of the other side's half-step.
-    public func fixedSide(_ factors: [Float], of side: Side) -> FixedSide {
-        let rows = side == .users ? users : items
-        precondition(factors.count == rows * dims, "a full matrix of factors")
-        let (copy, offsets) = _TrainingState.fixedSide(factors, rows: rows, dims: dims,
+    /// Prepares `factors` (rows × dims: all rows of a side, a block, or the rows a block touches)
+    /// as a fixed side.
+    public func fixedSide(_ factors: [Float]) -> FixedSide {
+        precondition(factors.count % dims == 0, "whole rows of factors")
+        let (copy, offsets) = _TrainingState.fixedSide(factors, rows: factors.count / dims, dims: dims,
                                                         biasColumn: hasBias ? configuration.factors : nil)
         return FixedSide(factors: copy, offsets: offsets)
     }
 
-    /// Σ_{i ∈ rows} w_i f_i f_iᵀ over a block of the fixed side (`side` is the fixed side's; w is
-    /// the missing weight of items in the user half-step, 1 otherwise), dims × dims, both
-    /// triangles. The sum of every rank's block is the single-process Gram up to Float rounding.
-    public func partialGram(_ fixed: FixedSide, of side: Side, rows: Range<Int>) -> [Float] {
-        guard needsGram, !rows.isEmpty else { return [Float](repeating: 0, count: dims * dims) }
+    /// Σ_i w_i f_i f_iᵀ over the rows of `fixed`, which are rows `firstRow…` of `side` (the fixed
+    /// side's; w is the missing weight of items in the user half-step, 1 otherwise), dims × dims,
+    /// both triangles. The sum over every rank's block is the single-process Gram up to Float
+    /// rounding; over all rows (`firstRow` 0) it is bitwise the single-process Gram.
+    public func partialGram(_ fixed: FixedSide, of side: Side, firstRow: Int) -> [Float] {
+        let rows = fixed.factors.count / dims
+        guard needsGram, rows > 0 else { return [Float](repeating: 0, count: dims * dims) }
         return fixed.factors.withUnsafeBufferPointer { F in
-            let start = F._start + rows.lowerBound * dims
             if side == .items, let w = missingWeight {
-                return w.withUnsafeBufferPointer { _gram(rows: rows.count, dims: dims, fixed: start, weights: $0._start + rows.lowerBound) }
+                return w.withUnsafeBufferPointer { _gram(rows: rows, dims: dims, fixed: F._start, weights: $0._start + firstRow) }
             }
-            return _gram(rows: rows.count, dims: dims, fixed: start, weights: nil)
+            return _gram(rows: rows, dims: dims, fixed: F._start, weights: nil)
         }
     }
 
     /// Solves the rows of `matrix` (rows `firstRow ..< firstRow + matrix.outerCount` of `side`)
-    /// against the fixed side and its summed Gram, writing them into `X` (all rows of `side`; its
-    /// current values are CG's and the subspace solver's warm start).
+    /// against the fixed side and its summed Gram, into `X` (the block's rows; its current values
+    /// are CG's and the subspace solver's warm start).
     ///
+    /// - Parameter columns: nil when `fixed` holds every row of the other side (inner indices
+    ///   global), else the global index of each row of `fixed`, ascending, the matrix's inner
+    ///   indices being positions in it.
     /// - Throws: `ALSError.notPositiveDefinite` and the kernel errors of `ALSTrainer.fit`.
-    /// - Precondition: `X` holds every row of `side`; `gram` is dims × dims; `matrix`'s inner
-    ///   dimension is the other side's size.
-    public func solve(_ side: Side, rows matrix: CompressedMatrix, firstRow: Int, fixed: FixedSide, gram: [Float],
-                      into X: inout [Float]) throws {
-        let total = side == .users ? users : items
-        precondition(X.count == total * dims && gram.count == dims * dims, "full factors and a dims × dims Gram")
-        precondition(firstRow >= 0 && firstRow + matrix.outerCount <= total, "the block lies inside its side")
-        try withProblem(side, matrix: matrix, firstRow: firstRow, fixed: fixed, gram: gram) { step in
+    /// - Precondition: `X.count == matrix.outerCount * dims`; `gram` is dims × dims.
+    public func solve(_ side: Side, rows matrix: CompressedMatrix, firstRow: Int, fixed: FixedSide, columns: [Int32]?,
+                      gram: [Float], into X: inout [Float]) throws {
+        precondition(X.count == matrix.outerCount * dims && gram.count == dims * dims, "the block's factors, a dims × dims Gram")
+        try withProblem(side, matrix: matrix, firstRow: firstRow, fixed: fixed, columns: columns, gram: gram) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X._start + firstRow * dims, configuration: configuration, threads: threads)
+                try step.solve(into: X._start, configuration: configuration, threads: threads)
             }
         }
         if side == .users && hasBias {
-            for r in 0 ..< matrix.outerCount where matrix.count(of: r) == 0 { X[(firstRow + r) * dims + dims - 1] = 0 }
+            for r in 0 ..< matrix.outerCount where matrix.count(of: r) == 0 { X[r * dims + dims - 1] = 0 }
         }
     }
 
-    /// The data term of the loss over the users of `byUser` (rows `firstRow…` of the users), in
-    /// Double and row order, with the items as `fixed` and their Gram summed over all items.
+    /// The data term of the loss over the users of `byUser` (rows `firstRow…` of the users, their
+    /// factors `U`), in Double and row order, against the items `fixed` (see `solve`'s
+    /// `columns`) and their Gram summed over all items.
     public func dataLoss(byUser matrix: CompressedMatrix, firstRow: Int, users U: [Float], fixed: FixedSide,
-                         gram: [Float]) throws -> Double {
-        precondition(U.count == users * dims, "full user factors")
-        return try withProblem(.users, matrix: matrix, firstRow: firstRow, fixed: fixed, gram: gram) { step in
-            try U.withUnsafeBufferPointer { try step.dataLoss($0._start + firstRow * dims, threads: threads) }
+                         columns: [Int32]?, gram: [Float]) throws -> Double {
+        precondition(U.count == matrix.outerCount * dims, "the block's user factors")
+        return try withProblem(.users, matrix: matrix, firstRow: firstRow, fixed: fixed, columns: columns, gram: gram) { step in
+            try U.withUnsafeBufferPointer { try step.dataLoss($0._start, threads: threads) }
         }
     }
 
-    /// Σ λ_row‖row‖² over the rows of `matrix` (rows `firstRow…` of `side`), in row order.
-    public func penalty(_ side: Side, factors F: [Float], rows matrix: CompressedMatrix, firstRow: Int) -> Double {
-        _TrainingState.penalty(F, rows: firstRow ..< firstRow + matrix.outerCount, dims: dims, reg: reg,
-                               scale: regScale(side, matrix))
+    /// Σ λ_row‖row‖² over the rows of `matrix` with factors `F` (the block's rows), in row order.
+    public func penalty(_ side: Side, factors F: [Float], rows matrix: CompressedMatrix) -> Double {
+        _TrainingState.penalty(F, rows: 0 ..< matrix.outerCount, dims: dims, reg: reg, scale: regScale(side, matrix))
     }
 
     /// Throws `ALSError.nonFinite` when any factor of `side` is not finite, as `ALSTrainer` does
@@ -167,11 +169,17 @@ public struct ALSShardSolver: Sendable {
         }
     }
 
-    private func withProblem<R>(_ side: Side, matrix: CompressedMatrix, firstRow: Int, fixed: FixedSide, gram: [Float],
-                                _ body: (_HalfStep) throws -> R) rethrows -> R {
-        try _HalfStep.withProblem(
+    private func withProblem<R>(_ side: Side, matrix: CompressedMatrix, firstRow: Int, fixed: FixedSide, columns: [Int32]?,
+                                gram: [Float], _ body: (_HalfStep) throws -> R) rethrows -> R {
+        // Per-item weights are indexed by the inner index in the user half-step: compact them
+        // with the columns.
+        func compact(_ w: [Float]?) -> [Float]? {
+            guard let w, let columns, side == .users else { return w }
+            return columns.map { w[Int($0)] }
+        }
+        return try _HalfStep.withProblem(
             config: configuration, dims: dims, mean: mean, users: side == .users, matrix: matrix, firstRow: firstRow,
             fixed: fixed.factors, offsets: fixed.offsets, gram: gram, reg: reg, rowRegScale: regScale(side, matrix),
-            walsItemWeight: walsItemWeight, missingWeight: missingWeight, body)
+            walsItemWeight: compact(walsItemWeight), missingWeight: compact(missingWeight), body)
     }
 }

@@ -15,8 +15,10 @@ public final class Communicator {
     public let size: Int
     /// Seconds spent inside collectives since the last `resetCounters()`.
     public private(set) var seconds: Double = 0
-    /// Bytes this rank handed to collectives since the last `resetCounters()`: its own payload
-    /// of each call (what it contributes, not what the transport moves on the wire).
+    /// Bytes of this rank's own data addressed to other ranks since the last `resetCounters()`:
+    /// a block it allgathers counts once per other rank, an Alltoallv what it sends to others,
+    /// an Allreduce its vector once. What the transport moves (forwarding in a ring, headers)
+    /// differs by the algorithm Open MPI picks.
     public private(set) var bytesSent: Int = 0
 
     private let comm = als_mpi_comm_world()
@@ -93,7 +95,7 @@ public final class Communicator {
 
     private func allgather<T: Numeric>(_ values: [T], _ type: MPI_Datatype) throws -> [T] {
         var out = [T](repeating: 0, count: values.count * size)
-        try timed(MemoryLayout<T>.stride * values.count) {
+        try timed(MemoryLayout<T>.stride * values.count * (size - 1)) {
             try values.withUnsafeBytes { s in
                 try out.withUnsafeMutableBytes { r in
                     try Self.check(MPI_Allgather(s.baseAddress, Int32(values.count), type, r.baseAddress,
@@ -113,7 +115,7 @@ public final class Communicator {
         guard size > 1 else { return }
         let counts = blocks.map { Int32($0.count * width) }
         let displacements = blocks.map { Int32($0.lowerBound * width) }
-        try timed(4 * blocks[rank].count * width) {
+        try timed(4 * blocks[rank].count * width * (size - 1)) {
             try values.withUnsafeMutableBytes { r in
                 try Self.check(MPI_Allgatherv(als_mpi_in_place(), 0, als_mpi_float(), r.baseAddress, counts, displacements,
                                               als_mpi_float(), comm), "MPI_Allgatherv")
@@ -121,17 +123,76 @@ public final class Communicator {
         }
     }
 
+    /// `counts[r]` sent to rank r; returns what each rank sent to this one (`MPI_Alltoall`).
+    func alltoall(_ counts: [Int32]) throws -> [Int32] {
+        precondition(counts.count == size, "one count per rank")
+        var out = [Int32](repeating: 0, count: size)
+        try timed(4 * size) {
+            try counts.withUnsafeBytes { s in
+                try out.withUnsafeMutableBytes { r in
+                    try Self.check(MPI_Alltoall(s.baseAddress, 1, als_mpi_int(), r.baseAddress, 1, als_mpi_int(), comm), "MPI_Alltoall")
+                }
+            }
+        }
+        return out
+    }
+
+    /// `MPI_Alltoallv`: `values` holds, in rank order, `sendCounts[r]` elements for each rank r;
+    /// returns, in rank order, the `receiveCounts[r]` elements each rank r sent here.
+    func alltoallv(_ values: [Float], sendCounts: [Int32], receiveCounts: [Int32]) throws -> [Float] {
+        try alltoallv(values, sendCounts, receiveCounts, als_mpi_float())
+    }
+
+    func alltoallv(_ values: [Int32], sendCounts: [Int32], receiveCounts: [Int32]) throws -> [Int32] {
+        try alltoallv(values, sendCounts, receiveCounts, als_mpi_int())
+    }
+
+    private func alltoallv<T: Numeric>(_ values: [T], _ sendCounts: [Int32], _ receiveCounts: [Int32],
+                                       _ type: MPI_Datatype) throws -> [T] {
+        func displacements(_ c: [Int32]) -> [Int32] {
+            var d = [Int32](repeating: 0, count: c.count)
+            for r in c.indices.dropFirst() { d[r] = d[r - 1] + c[r - 1] }
+            return d
+        }
+        var out = [T](repeating: 0, count: Int(receiveCounts.reduce(0, +)))
+        let own = Int(sendCounts[rank])
+        try timed(MemoryLayout<T>.stride * (values.count - own)) {
+            try values.withUnsafeBytes { s in
+                try out.withUnsafeMutableBytes { r in
+                    try Self.check(MPI_Alltoallv(s.baseAddress, sendCounts, displacements(sendCounts), type, r.baseAddress,
+                                                 receiveCounts, displacements(receiveCounts), type, comm), "MPI_Alltoallv")
+                }
+            }
+        }
+        return out
+    }
+
+    /// Rank 0 receives every rank's rows (`values`, `width` floats a row) concatenated in rank
+    /// order, `blocks[r]` being rank r's (others get []).
+    func gatherRows(_ values: [Float], width: Int, blocks: [Range<Int>]) throws -> [Float] {
+        precondition(blocks.count == size, "one block per rank")
+        guard size > 1 else { return values }
+        return try gatherv(values, counts: blocks.map { Int32($0.count * width) },
+                           displacements: blocks.map { Int32($0.lowerBound * width) }, als_mpi_float())
+    }
+
     /// Rank 0 receives every rank's `values` concatenated in rank order (others get []).
     func gather(_ values: [Int32]) throws -> [Int32] {
         let sizes = try allgather([Int64(values.count)]).map { Int32($0) }
         var displacements = [Int32](repeating: 0, count: size)
         for r in 1 ..< max(size, 1) { displacements[r] = displacements[r - 1] + sizes[r - 1] }
-        var out = [Int32](repeating: 0, count: rank == 0 ? Int(displacements[size - 1] + sizes[size - 1]) : 0)
-        try timed(4 * values.count) {
+        return try gatherv(values, counts: sizes, displacements: displacements, als_mpi_int())
+    }
+
+    /// `MPI_Gatherv` to rank 0: rank r's `values` land at `displacements[r]`.
+    private func gatherv<T: Numeric>(_ values: [T], counts: [Int32], displacements: [Int32], _ type: MPI_Datatype) throws -> [T] {
+        let total = rank == 0 ? Int(displacements[size - 1] + counts[size - 1]) : 0
+        var out = [T](repeating: 0, count: total)
+        try timed(rank == 0 ? 0 : MemoryLayout<T>.stride * values.count) {
             try values.withUnsafeBytes { s in
                 try out.withUnsafeMutableBytes { r in
-                    try Self.check(MPI_Gatherv(s.baseAddress, Int32(values.count), als_mpi_int(), r.baseAddress, sizes,
-                                               displacements, als_mpi_int(), 0, comm), "MPI_Gatherv")
+                    try Self.check(MPI_Gatherv(s.baseAddress, Int32(values.count), type, r.baseAddress, counts,
+                                               displacements, type, 0, comm), "MPI_Gatherv")
                 }
             }
         }
