@@ -98,9 +98,7 @@ public struct DistributedTrainer {
             (U, V, history, first) = (resumed.users, resumed.items, resumed.lossHistory, resumed.iteration + 1)
             if comm.rank == 0 { _printToStandardError("resuming from the checkpoint of iteration \(resumed.iteration)") }
         } else {
-            let (allU, allV) = solver.initialFactors()
-            U = Array(allU[ub.lowerBound * dims ..< ub.upperBound * dims])
-            V = Array(allV[ib.lowerBound * dims ..< ib.upperBound * dims])
+            (U, V) = solver.initialFactors(userRows: ub, itemRows: ib)
         }
         // The routes of the item factors to the user half-step and of the user factors to the
         // item half-step, and each half-step's matrix in the routes' numbering.

@@ -54,9 +54,10 @@ public struct ALSShardSolver: Sendable {
     /// need not be summed.
     public var needsGram: Bool { _TrainingState.usesGram(configuration.mode) }
 
-    /// The seeded initial factors, bitwise those of `ALSTrainer` for the same configuration.
-    public func initialFactors() -> (users: [Float], items: [Float]) {
-        let (U, V) = _TrainingState.initialFactors(configuration, users: users, items: items)
+    /// Rows `userRows` and `itemRows` of the seeded initial factors, bitwise those of
+    /// `ALSTrainer` for the same configuration; only those rows are drawn.
+    public func initialFactors(userRows: Range<Int>, itemRows: Range<Int>) -> (users: [Float], items: [Float]) {
+        let (U, V) = _TrainingState.initialFactors(configuration, users: users, userRows: userRows, itemRows: itemRows)
         return (U, V)
     }
 

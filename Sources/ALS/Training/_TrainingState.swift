@@ -78,16 +78,27 @@ internal struct _TrainingState {
     /// The seeded initial factors (users × dims and items × dims, the bias column 0), generated
     /// sequentially: identical whatever the thread count or the number of ranks.
     static func initialFactors(_ config: ALSConfiguration, users: Int, items: Int) -> (U: [Float], V: [Float]) {
+        initialFactors(config, users: users, userRows: 0 ..< users, itemRows: 0 ..< items)
+    }
+
+    /// Rows `userRows` of the initial user factors and `itemRows` of the item factors, bitwise
+    /// those of `initialFactors(_:users:items:)`: the sequence is every user's k samples, then
+    /// every item's, and the generator jumps straight to a block's first sample (SplitMix64's
+    /// state after n draws is seed + n·γ, two draws a sample), so a rank draws only its rows.
+    static func initialFactors(_ config: ALSConfiguration, users: Int, userRows: Range<Int>,
+                               itemRows: Range<Int>) -> (U: [Float], V: [Float]) {
         let k = config.factors
         let dims = config.mode == .explicit && config.biases ? k + 1 : k
         let scale = config.initScale
             ?? ((config.mode == .implicit || config.mode == .dense) ? 0.01 : 0.1 / Float(config.factors).squareRoot())
-        var rng = _SplitMix64(seed: config.seed)
-        var U = [Float](repeating: 0, count: users * dims)
-        var V = [Float](repeating: 0, count: items * dims)
-        for row in 0 ..< users { for d in 0 ..< k { U[row * dims + d] = scale * rng.nextGaussian() } }
-        for row in 0 ..< items { for d in 0 ..< k { V[row * dims + d] = scale * rng.nextGaussian() } }
-        return (U, V)
+        func block(_ rows: Range<Int>, firstSample: Int) -> [Float] {
+            var rng = _SplitMix64(seed: config.seed &+ UInt64(2 * firstSample) &* _SplitMix64.increment)
+            var F = [Float](repeating: 0, count: rows.count * dims)
+            for row in 0 ..< rows.count { for d in 0 ..< k { F[row * dims + d] = scale * rng.nextGaussian() } }
+            return F
+        }
+        return (block(userRows, firstSample: userRows.lowerBound * k),
+                block(itemRows, firstSample: (users + itemRows.lowerBound) * k))
     }
 
     /// Per-dimension λ: `regularization` for the factors, then `biasRegularization` (default
@@ -262,9 +273,11 @@ extension Optional where Wrapped == [Float] {
 /// same factors on every platform and thread count.
 internal struct _SplitMix64: RandomNumberGenerator {
     var state: UInt64
+    /// The state's step per draw (γ, the golden ratio in 64 bits).
+    static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
