@@ -5,9 +5,14 @@
 #   make test            install what is missing and run the whole test suite, then the
 #                        implicit interop check (skipped with a message unless $(PYTHON) has
 #                        implicit: make test PYTHON=~/.cache/swiftals-peers/bin/python)
+#                        The suite includes the distributed tests (mpirun jobs of als-mpi):
+#                        Open MPI is installed and the package built with ALS_MPI=1;
+#                        make test MPI=0 leaves them (and Open MPI) out.
 DATA ?=
 ARGS ?=
 PYTHON ?= python3
+MPI ?= 1
+MPI_ENV = $(if $(filter 1,$(MPI)),ALS_MPI=1,)
 
 .PHONY: setup build demo test
 setup:
@@ -20,6 +25,7 @@ demo: build
 	"$$(swift build -c release --show-bin-path)/als" demo $(DATA) $(ARGS)
 
 test: setup
-	swift build --build-tests
-	ALS_INTEROP_DIR=.build/interop swift test --skip-build
+	@if [ "$(MPI)" = 1 ]; then bash scripts/setup.sh mpi; fi
+	$(MPI_ENV) swift build --build-tests
+	$(MPI_ENV) ALS_INTEROP_DIR=.build/interop swift test --skip-build
 	$(PYTHON) scripts/implicit_interop.py .build/interop

@@ -26,6 +26,12 @@ let withDocs = ProcessInfo.processInfo.environment["ALS_DOCS"] == "1"
 //     ALS_SERVER=1 swift build -c release --scratch-path .build-serve --product als-serve
 let withServer = ProcessInfo.processInfo.environment["ALS_SERVER"] == "1"
 
+// The distributed layer (CMPI, ALSDistributed, `als-mpi` and its tests) is declared only when
+// ALS_MPI=1, so the ALS library, `als`, `make demo` and a library user's build never need Open MPI
+// (`bash scripts/setup.sh mpi` installs it):
+//     ALS_MPI=1 swift build --product als-mpi
+let withMPI = ProcessInfo.processInfo.environment["ALS_MPI"] == "1"
+
 let package = Package(
     name: "SwiftALS",
     products: [
@@ -142,6 +148,32 @@ if withServer {
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ALSServerTests"
+        ),
+    ]
+}
+
+if withMPI {
+    package.products.append(.executable(name: "als-mpi", targets: ["ALSMPICommand"]))
+    package.targets += [
+        // Open MPI 4.1 (Debian's libopenmpi-dev ships `ompi-c.pc`).
+        .systemLibrary(
+            name: "CMPI",
+            path: "CSources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        .target(name: "ALSDistributed", dependencies: ["ALS", "CMPI"], path: "Sources/ALSDistributed"),
+        .executableTarget(
+            name: "ALSMPICommand",
+            dependencies: ["ALSDistributed", "ALS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/ALSMPICommand"
+        ),
+        .testTarget(
+            name: "ALSDistributedTests",
+            // The two executables are dependencies so that `--build-tests` builds them: the
+            // tests run `als` and `mpirun … als-mpi` as child processes.
+            dependencies: ["ALSDistributed", "ALS", "ALSMPICommand", "ALSCommand"],
+            path: "Tests/ALSDistributedTests"
         ),
     ]
 }

@@ -3,8 +3,14 @@
 #   libopenblas-dev     CBLAS, LAPACK (Gram, GEMM, eigen-decomposition)
 #   libsuitesparse-dev  CHOLMOD (Matrix Market read and write)
 #   pkg-config          finds OpenBLAS (Debian 12's SuiteSparse ships no .pc file)
+# `bash scripts/setup.sh mpi` also installs Open MPI, for the distributed layer only
+# (ALSDistributed, als-mpi; built with ALS_MPI=1): the ALS library, `als` and `make demo` never
+# need it.
+#   libopenmpi-dev      mpi.h and ompi-c.pc (the CMPI system-library target)
+#   openmpi-bin         mpirun
 set -euo pipefail
 packages=(libopenblas-dev libsuitesparse-dev pkg-config)
+if [ "${1:-}" = "mpi" ]; then packages+=(libopenmpi-dev openmpi-bin); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

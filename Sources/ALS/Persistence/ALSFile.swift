@@ -8,6 +8,17 @@ import Glibc
     /// `ALSError.notARegularFile` (without blocking), unreadable paths with `ALSError.io`.
     public static func read(_ path: String) throws -> [UInt8] { try _readWholeFile(path) }
 
+    /// Calls `body` with the bytes of the regular file `path`, memory-mapped read-only: no heap
+    /// buffer of the file's size, and only the pages `body` touches are read. The bytes are
+    /// valid only during the call.
+    ///
+    /// - Throws: as `read(_:)`, and `ALSError.corruptFile` for an empty file (which cannot be
+    ///   mapped); any error of `body`.
+    public static func withMappedBytes<R>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let file = try _MappedFile(path: path)
+        return try withExtendedLifetime(file) { try body(file.bytes) }
+    }
+
     /// Writes `text` to `path` atomically: a temporary file in the same directory, synced and
     /// renamed into place, so `path` holds either its old content or `text`, never part of it.
     public static func write(_ text: String, to path: String) throws {

@@ -2,9 +2,11 @@
 /// same factors on every platform and thread count.
 @_spi(Engine) public struct _SplitMix64: RandomNumberGenerator {
     public var state: UInt64
+    /// The state's step per draw (γ, the golden ratio in 64 bits).
+    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -72,14 +72,33 @@ internal struct _TrainingState {
         }
         walsItemWeight = data.byUser.weights == nil ? Self.walsItemWeights(config, itemCounts: itemCounts) : nil
         missingWeight = Self.missingWeights(config, itemCounts: itemCounts)
-        // Seeded initialisation, generated sequentially: identical whatever the thread count.
+        (U, V) = Self.initialFactors(config, users: data.users, items: data.items)
+    }
+
+    /// The seeded initial factors (users × dims and items × dims, the bias column 0), generated
+    /// sequentially: identical whatever the thread count or the number of ranks.
+    static func initialFactors(_ config: ALSConfiguration, users: Int, items: Int) -> (U: [Float], V: [Float]) {
+        initialFactors(config, users: users, userRows: 0 ..< users, itemRows: 0 ..< items)
+    }
+
+    /// Rows `userRows` of the initial user factors and `itemRows` of the item factors, bitwise
+    /// those of `initialFactors(_:users:items:)`: the sequence is every user's k samples, then
+    /// every item's, and the generator jumps straight to a block's first sample (SplitMix64's
+    /// state after n draws is seed + n·γ, two draws a sample), so a rank draws only its rows.
+    static func initialFactors(_ config: ALSConfiguration, users: Int, userRows: Range<Int>,
+                               itemRows: Range<Int>) -> (U: [Float], V: [Float]) {
+        let k = config.factors
+        let dims = config.mode == .explicit && config.biases ? k + 1 : k
         let scale = config.initScale
             ?? ((config.mode == .implicit || config.mode == .dense) ? 0.01 : 0.1 / Float(config.factors).squareRoot())
-        var rng = _SplitMix64(seed: config.seed)
-        U = [Float](repeating: 0, count: data.users * dims)
-        V = [Float](repeating: 0, count: data.items * dims)
-        for row in 0 ..< data.users { for d in 0 ..< k { U[row * dims + d] = scale * rng.nextGaussian() } }
-        for row in 0 ..< data.items { for d in 0 ..< k { V[row * dims + d] = scale * rng.nextGaussian() } }
+        func block(_ rows: Range<Int>, firstSample: Int) -> [Float] {
+            var rng = _SplitMix64(seed: config.seed &+ UInt64(2 * firstSample) &* _SplitMix64.increment)
+            var F = [Float](repeating: 0, count: rows.count * dims)
+            for row in 0 ..< rows.count { for d in 0 ..< k { F[row * dims + d] = scale * rng.nextGaussian() } }
+            return F
+        }
+        return (block(userRows, firstSample: userRows.lowerBound * k),
+                block(itemRows, firstSample: (users + itemRows.lowerBound) * k))
     }
 
     /// Per-dimension λ: `regularization` for the factors, then `biasRegularization` (default
@@ -107,8 +126,14 @@ internal struct _TrainingState {
     static func usesGram(_ mode: ALSConfiguration.Mode) -> Bool { mode == .dense || mode == .implicit }
 
     /// The fixed side for a half-step: [factors, 1] and the bias offsets, or the factors as is.
-    private func fixedSide(_ F: [Float], rows: Int) -> (fixed: [Float], offsets: [Float]?) {
-        guard hasBias else { return (F, nil) }
+    func fixedSide(_ F: [Float], rows: Int) -> (fixed: [Float], offsets: [Float]?) {
+        Self.fixedSide(F, rows: rows, dims: dims, biasColumn: hasBias ? k : nil)
+    }
+
+    /// `F` with column `biasColumn` replaced by 1 and its values returned as offsets; `F` as is
+    /// when there is no bias column.
+    static func fixedSide(_ F: [Float], rows: Int, dims: Int, biasColumn: Int?) -> (fixed: [Float], offsets: [Float]?) {
+        guard let k = biasColumn else { return (F, nil) }
         var copy = F
         var offsets = [Float](repeating: 0, count: rows)
         for r in 0 ..< rows {
@@ -116,13 +141,6 @@ internal struct _TrainingState {
             copy[r * dims + k] = 1
         }
         return (copy, offsets)
-    }
-
-    private func rule(fixedIsItem: Bool, offsets: UnsafePointer<Float>?, walsWeight: UnsafePointer<Float>?,
-                      entryWeights: UnsafePointer<Float>?, missing: UnsafePointer<Float>?) -> _EntryRule {
-        _EntryRule(kind: _EntryRule.Kind(config.mode), fixedIsItem: fixedIsItem, mean: mean, offsets: offsets,
-                          itemWeight: walsWeight, entryWeights: entryWeights, missingWeight: missing,
-                          confidence: config.confidence, alpha: config.alpha, epsilon: config.confidenceEpsilon)
     }
 
     private var usesGram: Bool { Self.usesGram(config.mode) }
@@ -133,32 +151,15 @@ internal struct _TrainingState {
     func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
         let (fixedRows, matrix) = users ? (data.items, data.byUser) : (data.users, data.byItem)
         let (fixed, offsets) = fixedSide(users ? V : U, rows: fixedRows)
-        let rowRegScale = users ? userRegScale : itemRegScale
-        return try fixed.withUnsafeBufferPointer { F in
-            let G = !usesGram ? [Float](repeating: 0, count: dims * dims)
+        let G = fixed.withUnsafeBufferPointer { F in
+            !usesGram ? [Float](repeating: 0, count: dims * dims)
                 : users ? missingWeight.withOptionalPointer { _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: $0) }
                 : _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: nil)
-            return try G.withUnsafeBufferPointer { G in
-                try reg.withUnsafeBufferPointer { reg in
-                    try offsets.withOptionalPointer { off in
-                        try walsItemWeight.withOptionalPointer { wals in
-                            try matrix.weights.withOptionalPointer { ew in
-                                try missingWeight.withOptionalPointer { mw in
-                                    try rowRegScale.withOptionalPointer { rs in
-                                        try body(_HalfStep(
-                                            dims: dims, matrix: matrix, fixed: F._start, gram: G._start,
-                                            gramScale: usesGram ? 1 : 0, rowGramScale: users ? nil : mw,
-                                            reg: reg._start, rowRegScale: rs,
-                                            rule: rule(fixedIsItem: users, offsets: off, walsWeight: wals, entryWeights: ew, missing: mw),
-                                            side: users ? "user" : "item"))
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
         }
+        return try _HalfStep.withProblem(
+            config: config, dims: dims, mean: mean, users: users, matrix: matrix, firstRow: 0, fixed: fixed,
+            offsets: offsets, gram: G, reg: reg, rowRegScale: users ? userRegScale : itemRegScale,
+            walsItemWeight: walsItemWeight, missingWeight: missingWeight, body)
     }
 
     /// Solves for [x_u (, b_u)] given the items.
@@ -201,11 +202,17 @@ internal struct _TrainingState {
     }
 
     private func penalty(_ F: [Float], rows: Int, scale: [Float]?) -> Double {
+        Self.penalty(F, rows: 0 ..< rows, dims: dims, reg: reg, scale: scale)
+    }
+
+    /// Σ λ_row‖row‖² over `rows` of `F` (rows × dims, row-major), summed in row order in Double;
+    /// `scale` is indexed from `rows.lowerBound` (nil = 1 everywhere).
+    static func penalty(_ F: [Float], rows: Range<Int>, dims: Int, reg: [Float], scale: [Float]?) -> Double {
         var total = 0.0
-        for r in 0 ..< rows {
+        for r in rows {
             var s = 0.0
             for d in 0 ..< dims { let v = Double(F[r * dims + d]); s += Double(reg[d]) * v * v }
-            total += s * Double(scale?[r] ?? 1)
+            total += s * Double(scale?[r - rows.lowerBound] ?? 1)
         }
         return total
     }
@@ -213,8 +220,21 @@ internal struct _TrainingState {
     /// The trained model, splitting the bias column off, with the item counts fold-in needs and
     /// the training interactions as its seen items.
     func model(lossHistory: [Double]) throws -> ALSModel {
-        func split(_ F: [Float], rows: Int) -> ([Float], [Float]) {
+        try Self.model(config: config, U: U, V: V, mean: mean, userIDs: data.userIDs, itemIDs: data.itemIDs,
+                       lossHistory: lossHistory, itemCounts: { (0 ..< data.items).map { data.byItem.count(of: $0) } },
+                       seen: _SeenMatrix(data.byUser))
+    }
+
+    /// The model of factors `U` and `V` (with the bias column when `config` has biases).
+    /// `itemCounts` is asked only when fold-in needs them.
+    static func model(config: ALSConfiguration, U: [Float], V: [Float], mean: Float, userIDs: IDMap, itemIDs: IDMap,
+                      lossHistory: [Double], itemCounts: () -> [Int], seen: _SeenMatrix?) throws -> ALSModel {
+        let k = config.factors
+        let hasBias = config.mode == .explicit && config.biases
+        let dims = hasBias ? k + 1 : k
+        func split(_ F: [Float]) -> ([Float], [Float]) {
             guard hasBias else { return (F, []) }
+            let rows = F.count / dims
             var f = [Float](repeating: 0, count: rows * k)
             var b = [Float](repeating: 0, count: rows)
             for r in 0 ..< rows {
@@ -223,15 +243,14 @@ internal struct _TrainingState {
             }
             return (f, b)
         }
-        let (uf, ub) = split(U, rows: data.users)
-        let (vf, vb) = split(V, rows: data.items)
+        let (uf, ub) = split(U)
+        let (vf, vb) = split(V)
         let model = try ALSModel(factors: k, userFactors: uf, itemFactors: vf, userBiases: ub, itemBiases: vb,
-                                 globalMean: mean, userIDs: data.userIDs, itemIDs: data.itemIDs,
+                                 globalMean: mean, userIDs: userIDs, itemIDs: itemIDs,
                                  configuration: config, lossHistory: lossHistory)
         // Fold-in of some modes weighs items by their training counts: keep them. The seen
         // items share the training matrix's arrays (no copy).
-        let counts = model.foldInNeedsItemCounts ? (0 ..< data.items).map { data.byItem.count(of: $0) } : nil
-        return try model._with(itemCounts: counts, seen: _SeenMatrix(data.byUser))
+        return try model._with(itemCounts: model.foldInNeedsItemCounts ? itemCounts() : nil, seen: seen)
     }
 
     /// The raw augmented factors (for tests comparing half-steps against the reference).
