@@ -78,6 +78,34 @@ struct FoldInServingTests {
         #expect(throws: ALSError.self) { try model.foldInItem(userIDs: [(id: "nobody", value: 1)]) }
     }
 
+    /// Regression: `foldingIn(itemID:)` rebuilt the whole seen matrix once per user of the item
+    /// (`settingRow` in a loop, O(users × nonZeros)). `insertingColumn` does it in one pass and
+    /// must give what the row-at-a-time edit gave.
+    @Test("insertingColumn equals setting each row in turn (random matrices, rows and columns)")
+    func insertingColumnMatchesRowEdits() {
+        var rng = _SplitMix64(seed: 7)
+        for trial in 0 ..< 200 {
+            let users = 1 + Int(rng.next() % 12), items = 1 + Int(rng.next() % 9)
+            var offsets: [Int64] = [0], indices: [Int32] = []
+            for _ in 0 ..< users {
+                indices += (0 ..< Int32(items)).filter { _ in rng.next() % 3 == 0 }
+                offsets.append(Int64(indices.count))
+            }
+            let seen = _SeenMatrix(CompressedMatrix(outerCount: users, innerCount: items, outerOffsets: offsets,
+                                                    innerIndices: indices, values: [Float](repeating: 1, count: indices.count)))
+            let column = Int32(rng.next() % UInt64(items + 1))  // `items`: a column being appended
+            let rows = Set((0 ..< users).filter { _ in rng.next() % 2 == 0 })
+            var expected = seen
+            for u in rows.sorted() {
+                var row = expected.items(of: u).map(Int32.init)
+                if !row.contains(column) { row.insert(column, at: row.firstIndex { $0 > column } ?? row.count) }
+                expected = expected.settingRow(u, to: row)
+            }
+            let fast = seen.insertingColumn(column, intoRows: rows)
+            for u in 0 ..< users { #expect(fast.items(of: u) == expected.items(of: u), "trial \(trial), user \(u)") }
+        }
+    }
+
     @Test("training keeps the item counts that fold-in needs, and the counts given per call match them",
           arguments: modes.map(\.0))
     func keepsItemCounts(name: String) throws {

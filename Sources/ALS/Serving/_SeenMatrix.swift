@@ -80,6 +80,32 @@ internal struct _SeenMatrix: Sendable {
         withArrays { Ap, Ai in (Int(Ap[u]) ..< Int(Ap[u + 1])).map { Int(Ai[$0]) } }
     }
 
+    /// This matrix with item `column` added to each row in `rows` that lacks it, keeping every
+    /// row ascending: one pass over the entries, O(nonZeros + rows.count), however many rows
+    /// change. - Precondition: every row in `rows` is `< users`.
+    func insertingColumn(_ column: Int32, intoRows rows: Set<Int>) -> _SeenMatrix {
+        withArrays { Ap, Ai in
+            var offsets: [Int64] = [0], indices: [Int32] = []
+            offsets.reserveCapacity(users + 1)
+            indices.reserveCapacity(Ai.count + rows.count)
+            for r in 0 ..< users {
+                let row = Ai[Int(Ap[r]) ..< Int(Ap[r + 1])]
+                if rows.contains(r) {
+                    // Entries below the column, the column once, then the rest.
+                    var p = row.startIndex
+                    while p < row.endIndex, row[p] < column { indices.append(row[p]); p += 1 }
+                    indices.append(column)
+                    if p < row.endIndex, row[p] == column { p += 1 }
+                    indices.append(contentsOf: row[p...])
+                } else {
+                    indices.append(contentsOf: row)
+                }
+                offsets.append(Int64(indices.count))
+            }
+            return _SeenMatrix(outerOffsets: offsets, innerIndices: indices)
+        }
+    }
+
     /// This matrix with row `u` (an existing row, or `users` to append one) set to `items`
     /// (ascending, unique). Copies the entries: O(nonZeros).
     func settingRow(_ u: Int, to items: [Int32]) -> _SeenMatrix {

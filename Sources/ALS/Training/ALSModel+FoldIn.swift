@@ -107,14 +107,8 @@ extension ALSModel {
             ?? appendingItem(id: id, factors: folded.factors, bias: folded.bias)
         guard let seen = model._seen else { return model }
         let column = Int32(item ?? items)
-        var updated = seen
-        for u in Set(try interactions.map { try _index(of: $0.id, .user) }).sorted() {
-            var row = updated.items(of: u).map(Int32.init)
-            if !row.contains(column) {
-                row.insert(column, at: row.firstIndex { $0 > column } ?? row.count)
-                updated = updated.settingRow(u, to: row)
-            }
-        }
+        let rows = Set(try interactions.map { try _index(of: $0.id, .user) })
+        let updated = seen.insertingColumn(column, intoRows: rows)
         return try model._with(itemCounts: model._itemCounts, seen: updated)
     }
 
