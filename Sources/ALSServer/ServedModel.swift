@@ -19,23 +19,13 @@ public struct ServedModel: Sendable {
         let url = URL(fileURLWithPath: path)
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
         let model = try ALSModel.load(from: url)
-        let checksum = try _headerChecksum(path: path)
+        guard let checksum = model.fileChecksum else {
+            throw ALSError.corruptFile(path: path, reason: "no checksum")
+        }
         if model.users > 0, model.items > 0 {
             _ = try? model.recommend(user: 0, k: 1, excludeSeen: .nothing)
             _ = try? model.recommend(interactions: [(item: 0, value: 1)], k: 1)
         }
         return ServedModel(model: model, path: path, checksum: checksum, fileModified: modified, loadedAt: Date())
-    }
-
-    /// The checksum field of a model file: 8 little-endian bytes at offset 16 (see the file
-    /// format in ALS's `_ModelFileFormat.swift`).
-    private static func _headerChecksum(path: String) throws -> UInt64 {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ALSError.io(path: path, reason: "cannot be opened")
-        }
-        defer { try? handle.close() }
-        let head = try handle.read(upToCount: 24) ?? Data()
-        guard head.count == 24 else { throw ALSError.corruptFile(path: path, reason: "shorter than its header") }
-        return head[16 ..< 24].reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

@@ -54,6 +54,11 @@ struct ModelFileRoundTripTests {
         #expect(loaded.userIDs == model.userIDs && loaded.itemIDs == model.itemIDs)
         #expect(loaded.configuration == config)
         #expect(loaded.lossHistory == [10, 5.5, .pi])
+        // fileChecksum is the header's little-endian field at 16 ..< 24, and only a loaded model has one.
+        let bytes = try [UInt8](Data(contentsOf: url))
+        #expect(loaded.fileChecksum == bytes[16 ..< 24].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        #expect(model.fileChecksum == nil)
+        #expect(try loaded.updating(userFactors: [Float](repeating: 0, count: model.factors), for: 0).fileChecksum == nil)
         for u in 0 ..< model.users {
             #expect(try loaded.recommend(user: u, k: 5, excludeSeen: .nothing) == (try model.recommend(user: u, k: 5, excludeSeen: .nothing)))
         }

@@ -122,10 +122,12 @@ extension ALSModel {
             ? try _SeenMatrix(file: file, offsets: section(.seenOffsets), indices: section(.seenItems), users: users, items: items)
             : nil
         do {
-            return try ALSModel(
+            var model = try ALSModel(
                 factors: k, userStorage: .mapped(userFactors), itemStorage: .mapped(itemFactors),
                 userBiases: userBiases, itemBiases: itemBiases, globalMean: h.globalMean, userIDs: userIDs,
                 itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory, itemCounts: itemCounts, seen: seen)
+            model.fileChecksum = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: _ModelFile.checksumOffset, as: UInt64.self))
+            return model
         } catch let error as ALSError {
             throw corrupt("inconsistent model (\(error))")
         }

@@ -31,6 +31,11 @@ public struct ALSModel: Sendable {
     /// The training interactions (item indices per user) that `SeenItems.training` leaves
     /// out, or nil when the model keeps none.
     internal let _seen: _SeenMatrix?
+    /// The checksum stored in the model file this model was loaded from (XXH64 of the file past
+    /// its header's first 24 bytes, verified by `load(from:)`): a tag for the file's content, for
+    /// example a service's model version. Nil for a model trained, folded into or changed in
+    /// memory, which no file describes.
+    public internal(set) var fileChecksum: UInt64? = nil
     /// Norms and bounds that serving computes once (see `_ServingCache`).
     internal let _cache = _ServingCache()
 
