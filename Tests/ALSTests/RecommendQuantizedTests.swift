@@ -53,25 +53,26 @@ struct RecommendQuantizedTests {
         }
     }
 
-    @Test("rows of 64 are scored four at a time; the tail rows and other widths match the reference")
-    func kernelMatchesReference() throws {
-        for (k, items) in [(64, 4), (64, 7), (64, 1), (61, 9), (9, 5), (16, 3)] {
-            let model = try ServingFixture.model(users: 2, items: items, k: k, seed: UInt64(k + items))
-            let q = try #require(_QuantizedFactors(model._itemFactors, rows: items, k: k))
-            let query = [SIMD8<Int16>](unsafeUninitializedCapacity: q.vectors) { buffer, n in
-                n = q.vectors
-                _ = model.userFactors.withUnsafeBufferPointer { x in
-                    q.quantizeQuery(UnsafeBufferPointer(rebasing: x[0 ..< k]), into: buffer)
-                }
+    @Test("the C kernel gives bit for bit the Swift reference and the hand-computed dot, at every width",
+          arguments: [(64, 4), (64, 7), (64, 1), (64, 300), (61, 9), (9, 5), (16, 3), (128, 33), (200, 17)] as [(Int, Int)])
+    func kernelMatchesReference(k: Int, items: Int) throws {
+        let model = try ServingFixture.model(users: 2, items: items, k: k, seed: UInt64(k + items))
+        let q = try #require(_QuantizedFactors(model._itemFactors, rows: items, k: k))
+        let query = [SIMD8<Int16>](unsafeUninitializedCapacity: q.vectors) { buffer, n in
+            n = q.vectors
+            _ = model.userFactors.withUnsafeBufferPointer { x in
+                q.quantizeQuery(UnsafeBufferPointer(rebasing: x[0 ..< k]), into: buffer)
             }
-            var out = [Float](repeating: .nan, count: items)
-            query.withUnsafeBufferPointer { qb in out.withUnsafeMutableBufferPointer { q.scores(query: qb, factor: 0.5, into: $0) } }
-            let lanes = query.flatMap { v in (0 ..< 8).map { Int(v[$0]) } }
-            for i in 0 ..< items {
-                var dot = 0
-                for f in 0 ..< 8 * q.vectors { dot += lanes[f] * Int(q.values[i * q.vectors + f / 8][f % 8]) }
-                #expect(out[i] == Float(dot) * 0.5, "k \(k) item \(i)")
-            }
+        }
+        var fast = [Float](repeating: .nan, count: items), reference = fast
+        try query.withUnsafeBufferPointer { qb in try fast.withUnsafeMutableBufferPointer { try q.scores(query: qb, factor: 0.5, into: $0) } }
+        query.withUnsafeBufferPointer { qb in reference.withUnsafeMutableBufferPointer { q.referenceScores(query: qb, factor: 0.5, into: $0) } }
+        let lanes = query.flatMap { v in (0 ..< 8).map { Int(v[$0]) } }
+        for i in 0 ..< items {
+            var dot = 0
+            for f in 0 ..< 8 * q.vectors { dot += lanes[f] * Int(q.values[i * q.vectors + f / 8][f % 8]) }
+            #expect(fast[i].bitPattern == reference[i].bitPattern, "k \(k) item \(i)")
+            #expect(fast[i] == Float(dot) * 0.5, "k \(k) item \(i)")
         }
     }
 

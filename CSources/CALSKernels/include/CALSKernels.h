@@ -173,6 +173,12 @@ als_status_t als_row_loss(int32_t k, const float *_Nullable G, float gscale, int
                           const float *_Nonnull Y, int64_t ldy, const float *_Nonnull x,
                           double *_Nonnull out);
 
+/// Quantised pre-selection scores: out[i] = (float)(Σ_f q[f]·Y[i·stride + f]) · factor for
+/// i < rows, the sum in Int32. Y is rows × stride Int16 (stride a multiple of 8), q has stride
+/// values. Precondition (not checked): stride · max|q| · max|Y| < 2³¹, so the sum is exact.
+als_status_t als_quantized_scores(int64_t rows, int64_t stride, const int16_t *_Nonnull Y,
+                                  const int16_t *_Nonnull q, float factor, float *_Nonnull out);
+
 #ifdef __cplusplus
 }
 #endif

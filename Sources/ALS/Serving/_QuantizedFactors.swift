@@ -1,3 +1,5 @@
+internal import CALSKernels
+
 /// Item factors rounded to Int16, for the pre-selection of single-user `recommend`.
 ///
 /// Why. Scoring one user reads every item row; at MovieLens-20M shape (26,744 items, k = 64)
@@ -97,48 +99,29 @@ internal final class _QuantizedFactors: @unchecked Sendable {
         return s
     }
 
-    /// out[i] = Float(Σ_f q_x,f · q_i,f) · factor for every row i.
-    func scores(query q: UnsafeBufferPointer<SIMD8<Int16>>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) {
+    /// out[i] = Float(Σ_f q_x,f · q_i,f) · factor for every row i, by the C kernel
+    /// (`als_quantized_scores`, AVX-512 `pmaddwd` where the CPU has it). The Int32 sums are
+    /// exact, so it gives bit for bit what `referenceScores` gives.
+    /// - Throws: the kernel's status through `_check` (only for a malformed layout).
+    func scores(query q: UnsafeBufferPointer<SIMD8<Int16>>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) throws {
+        let status = UnsafeRawPointer(values._start).withMemoryRebound(to: Int16.self, capacity: rows * 8 * vectors) { Y in
+            UnsafeRawPointer(q._start).withMemoryRebound(to: Int16.self, capacity: 8 * vectors) { x in
+                als_quantized_scores(Int64(rows), Int64(8 * vectors), Y, x, factor, out._start)
+            }
+        }
+        try _check(status.rawValue, "als_quantized_scores")
+    }
+
+    /// The plain Swift reference of `scores`, for the tests: the same exact Int32 sums, eight
+    /// lanes at a time.
+    func referenceScores(query q: UnsafeBufferPointer<SIMD8<Int16>>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) {
         let V = vectors
         let Y = UnsafeBufferPointer(values)
-        var i = 0
-        if V == 8 {
-            // k = 57 … 64, the common size: the query stays in eight registers, and four rows
-            // share one horizontal reduction, conversion and scaling.
-            let q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4], q5 = q[5], q6 = q[6], q7 = q[7]
-            @inline(__always) func row(_ r: Int) -> SIMD4<Int32> {
-                let b = r &* 8
-                var acc = Self.madd(q0, Y[b]) &+ Self.madd(q1, Y[b &+ 1])
-                acc &+= Self.madd(q2, Y[b &+ 2]) &+ Self.madd(q3, Y[b &+ 3])
-                acc &+= Self.madd(q4, Y[b &+ 4]) &+ Self.madd(q5, Y[b &+ 5])
-                acc &+= Self.madd(q6, Y[b &+ 6]) &+ Self.madd(q7, Y[b &+ 7])
-                return acc
-            }
-            let f = SIMD4<Float>(repeating: factor)
-            while i &+ 4 <= rows {
-                let sums = Self.sums(row(i), row(i &+ 1), row(i &+ 2), row(i &+ 3))
-                UnsafeMutableRawPointer(out._start + i).storeBytes(of: SIMD4<Float>(sums) * f, as: SIMD4<Float>.self)
-                i &+= 4
-            }
-            while i < rows {
-                out[i] = Float(row(i).wrappedSum()) * factor
-                i &+= 1
-            }
-            return
-        }
         for i in 0 ..< rows {
             var acc = SIMD4<Int32>()
             for v in 0 ..< V { acc &+= Self.madd(q[v], Y[i * V + v]) }
             out[i] = Float(acc.wrappedSum()) * factor
         }
-    }
-
-    /// (Σa, Σb, Σc, Σd): the lane sums of four vectors by two rounds of interleaving.
-    @inline(__always)
-    static func sums(_ a: SIMD4<Int32>, _ b: SIMD4<Int32>, _ c: SIMD4<Int32>, _ d: SIMD4<Int32>) -> SIMD4<Int32> {
-        let ab = SIMD4(a[0], b[0], a[1], b[1]) &+ SIMD4(a[2], b[2], a[3], b[3])
-        let cd = SIMD4(c[0], d[0], c[1], d[1]) &+ SIMD4(c[2], d[2], c[3], d[3])
-        return SIMD4(ab[0], ab[1], cd[0], cd[1]) &+ SIMD4(ab[2], ab[3], cd[2], cd[3])
     }
 
     /// (a₀b₀ + a₁b₁, a₂b₂ + a₃b₃, …): SSE2 `pmaddwd`. Exact: |q| ≤ 32767 keeps each pair sum
@@ -176,7 +159,7 @@ extension ALSModel {
             let factor = Float(1 / (xScale * Q.scale))
             let largest = Float(Double(8 * Q.vectors) * Double(Q.maxQ) * Double(Q.maxQ)) * factor
             guard factor.isNormal, largest.isFinite else { return nil }
-            Q.scores(query: UnsafeBufferPointer(q), factor: factor, into: scores)
+            guard (try? Q.scores(query: UnsafeBufferPointer(q), factor: factor, into: scores)) != nil else { return nil }
             _addOffsets(bias: row.bias, to: scores)
             let dx = 0.5 / xScale, dy = 0.5 / Q.scale
             let e = dy * l1 + dx * (Q.maxL1 + Double(k) * dy)
