@@ -60,10 +60,13 @@ def train_flags(iterations, threads):
     return ["--factors", str(K), "--iterations", str(iterations), "--threads", str(threads), "--no-loss", "--no-seen"]
 
 
-def run_mpi(bin_, input_, np_, threads, exchange, iterations, extra=(), prefix=()):
-    cmd = list(prefix) + MPIRUN + ["-np", str(np_)] + list(extra) + [f"{bin_}/als-mpi", "train", input_, "--output",
+def run_mpi(bin_, input_, np_, threads, exchange, iterations, extra=(), prefix=(), flags=()):
+    # Open MPI binds each rank to one core when np <= 2: a rank of several threads needs
+    # --bind-to none, or its threads share that core.
+    bind = ["--bind-to", "none"] if threads > 1 else []
+    cmd = list(prefix) + MPIRUN + bind + ["-np", str(np_)] + list(extra) + [f"{bin_}/als-mpi", "train", input_, "--output",
                                                                      "/tmp/swiftals-mpi-model.als", "--exchange", exchange] \
-        + train_flags(iterations, threads)
+        + train_flags(iterations, threads) + list(flags)
     err = sh(cmd).stderr
     rows = [(float(s), float(c), int(b)) for s, c, b in LINE.findall(err)]
     return {"np": np_, "threads": threads, "exchange": exchange, "command": " ".join(cmd[len(prefix):]),
@@ -128,6 +131,38 @@ def model(nnz, users, items, n, cores, c, alpha, beta, exchange, k=K):
     return compute, comm
 
 
+# Spark MLlib's convention, for the side-by-side run: c = 1 + α·r, λ times each row's count.
+SPARK_FLAGS = ["--confidence", "linear", "--regularization", "0.1", "--regularization-exponent", "1", "--alpha", "1"]
+H2H = os.path.join(ROOT, "Benchmarks", "head_to_head", "h2h.py")
+
+
+def spark_side_by_side(a, big):
+    """Spark MLlib ALS (pyspark, local[2], h2h.py's spark-train) on the same data, against
+    `als train` and `mpirun -np 2 als-mpi train` with Spark's convention; None when the python
+    given has no pyspark or no Java runtime is on the PATH."""
+    py = a.spark_python
+    try:
+        sh([py, "-c", "import pyspark"])
+        sh(["java", "-version"])
+    except Exception as e:
+        print(f"mpi: Spark skipped ({e})", file=sys.stderr)
+        return None
+    csv = os.path.join(a.work, f"{a.shape}-spark.csv")
+    if not os.path.exists(csv):
+        sh([f"{a.bin}/als", "synthetic", csv, "--shape", a.shape, "--no-timestamps"])
+    print(f"mpi: Spark, {a.iterations} iterations", file=sys.stderr)
+    r = sh([py, H2H, "spark-train", "--npz", csv, "--factors", str(K), "--iterations", str(a.iterations),
+            "--regularization", "0.1", "--alpha", "1", "--threads", "2"])
+    peer = json.loads(r.stdout.strip().splitlines()[-1])
+    version = sh([py, "-c", "import pyspark; print(pyspark.__version__)"]).stdout.strip()
+    err = sh([f"{a.bin}/als", "train", big, "--output", "/tmp/swiftals-mpi-model.als"]
+             + train_flags(a.iterations, 2) + SPARK_FLAGS).stderr
+    single = [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", err)]
+    two = run_mpi(a.bin, shards(a.bin, a.work, big, 2), 2, 1, "allgather", a.iterations, flags=SPARK_FLAGS)
+    return {"pyspark": version, "fit_seconds": peer["fit"], "jvm_peak_mb": peer["jvm_peak_mb"],
+            "single": single, "np2": two, "flags": " ".join(SPARK_FLAGS)}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bin", required=True)
@@ -138,6 +173,8 @@ def main():
     p.add_argument("--json", default=os.path.join(ROOT, "docs", "benchmarks", "mpi.json"))
     p.add_argument("--chart", default=os.path.join(ROOT, "docs", "images", "mpi-scaling.svg"))
     p.add_argument("--from-json", action="store_true", help="redo the model, chart and tables from --json, no runs")
+    p.add_argument("--spark-python", default=os.path.expanduser(os.environ.get("PEERS", "~/.cache/swiftals-peers")) + "/bin/python",
+                   help="a python with pyspark for the Spark MLlib side-by-side run (skipped when it has none)")
     a = p.parse_args()
     os.environ["ALS"] = f"{a.bin}/als"
     if a.from_json:
@@ -156,6 +193,7 @@ def main():
                                        (4, 1, "allgather"), (4, 1, "alltoall")]:
             print(f"mpi: np {np_} {exchange}", file=sys.stderr)
             res["runs"].append(run_mpi(a.bin, shards(a.bin, a.work, big, np_), np_, threads, exchange, a.iterations))
+        res["spark"] = spark_side_by_side(a, big)
         small = data(a.bin, a.work, a.wire_shape)
         res["small_shape"] = dict(zip(("users", "items", "nnz"), header(small)), name=a.wire_shape)
         if os.geteuid() == 0:
@@ -201,6 +239,21 @@ def render(res, a):
               f"{r['comm_per_iteration']:.2f} | {total_model:.2f} | {err * 100:+.0f} % | {per_iteration(r['bytes']) / 1e6:.1f} MB |")
     print(f"\nFitted: c = {c:.3e} s per work unit per core (W = {W:.3e} units per iteration); "
           f"shared-memory exchange {beta_local / 1e9:.2f} GB/s (from np 2 allgather).\n")
+    sp = res.get("spark")
+    if sp:
+        it = res["iterations"]
+        print(f"### Side by side: Spark MLlib ALS (pyspark {sp['pyspark']}, local[2]) in the same run\n")
+        print(f"Same data, k = 64, {it} iterations, Spark's convention for all three (`{sp['flags']}`; Spark: "
+              "implicitPrefs, rank 64, regParam 0.1, α 1, data read from CSV and cached before `fit`).\n")
+        print("| system | s / iteration | ratio to Spark |")
+        print("|---|---|---|")
+        spark_it = sp["fit_seconds"] / it
+        rows = [("Spark `ALS.fit()`, local[2] (driver JVM peak %.0f MB)" % sp["jvm_peak_mb"], spark_it),
+                ("`als train`, 2 threads", per_iteration(sp["single"])),
+                ("`mpirun -np 2 als-mpi train`, 1 thread a rank, allgather", per_iteration(sp["np2"]["seconds"]))]
+        for name, t in rows:
+            print(f"| {name} | {t:.2f} | {spark_it / t:.1f}× faster |" if t != spark_it else f"| {name} | {t:.2f} | 1 |")
+        print()
     if res.get("wire"):
         ss = res["small_shape"]
         print(f"### Bytes per rank per iteration on the wire ({ss.get('name', '?')} shape: {ss['users']} users, {ss['items']} items, TCP on a namespace's loopback)\n")
