@@ -6,8 +6,9 @@ import Foundation
 public struct ServedModel: Sendable {
     public let model: ALSModel
     public let path: String
-    /// The XXH64 in the file's header, which `ALSModel.load(from:)` verified against the bytes.
-    public let checksum: UInt64
+    /// The XXH64 in the file's header, which `ALSModel.load(from:)` verified against the bytes
+    /// (`ALSModel.fileChecksum`, always present: a served model is always loaded from a file).
+    public var checksum: UInt64 { model.fileChecksum ?? 0 }
     public let fileModified: Date
     public let loadedAt: Date
 
@@ -19,13 +20,10 @@ public struct ServedModel: Sendable {
         let url = URL(fileURLWithPath: path)
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
         let model = try ALSModel.load(from: url)
-        guard let checksum = model.fileChecksum else {
-            throw ALSError.corruptFile(path: path, reason: "no checksum")
-        }
         if model.users > 0, model.items > 0 {
             _ = try? model.recommend(user: 0, k: 1, excludeSeen: .nothing)
             _ = try? model.recommend(interactions: [(item: 0, value: 1)], k: 1)
         }
-        return ServedModel(model: model, path: path, checksum: checksum, fileModified: modified, loadedAt: Date())
+        return ServedModel(model: model, path: path, fileModified: modified, loadedAt: Date())
     }
 }

@@ -126,7 +126,7 @@ extension ALSModel {
                 factors: k, userStorage: .mapped(userFactors), itemStorage: .mapped(itemFactors),
                 userBiases: userBiases, itemBiases: itemBiases, globalMean: h.globalMean, userIDs: userIDs,
                 itemIDs: itemIDs, configuration: configuration, lossHistory: lossHistory, itemCounts: itemCounts, seen: seen)
-            model.fileChecksum = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: _ModelFile.checksumOffset, as: UInt64.self))
+            model.fileChecksum = h.checksum
             return model
         } catch let error as ALSError {
             throw corrupt("inconsistent model (\(error))")

@@ -57,6 +57,8 @@ internal enum _ModelFile {
         var items: UInt64 = 0
         var hasBiases = false
         var globalMean: Float = 0
+        /// The stored XXH64 (offset 16), which `decode` has checked against the bytes.
+        var checksum: UInt64 = 0
         var sections: [(offset: Int, length: Int)] = []
 
         /// The 256 header bytes, with a zero checksum (the writer fills it in last).
@@ -118,6 +120,7 @@ internal enum _ModelFile {
             let stored = u64(checksumOffset)
             let actual = _XXH64.hash(UnsafeRawBufferPointer(rebasing: file[checksummedFrom...]))
             guard stored == actual else { throw corrupt("checksum mismatch: the file is corrupt") }
+            h.checksum = stored
             // Past the checksum, a bad field can only come from a buggy or hostile writer;
             // still checked, so that no file makes the reader crash.
             guard u32(32) == UInt32(headerLength) else { throw corrupt("unexpected header length \(u32(32))") }

@@ -4,8 +4,9 @@ internal import CALSKernels
 ///
 /// Why. Scoring one user reads every item row; at MovieLens-20M shape (26,744 items, k = 64)
 /// that is 6.8 MB of Float32 per query, and `sgemv` runs at the speed of the last-level cache.
-/// As Int16 the rows take half the bytes, and SSE2's `pmaddwd` (which LLVM emits for the widening
-/// multiply-add below, on any x86-64) multiplies and pairwise-adds eight of them per instruction.
+/// As Int16 the rows take half the bytes, and `pmaddwd` multiplies and pairwise-adds 8 (SSE2),
+/// 16 (AVX2) or 32 (AVX-512) of them per instruction: the C kernel `als_quantized_scores`, with
+/// `referenceScores` below as its plain Swift reference.
 /// The scores only pre-select: the candidates within `slack` of the K-th best are scored again
 /// with the canonical expression (see `_Scoring.swift`), so results are exactly those of the
 /// Float32 path.
