@@ -1,5 +1,6 @@
 """What the benchmark scripts share: running a command, reading `/usr/bin/time -v` and
 `als train` output, and replacing a generated block of BENCHMARKS.md."""
+import json
 import math
 import os
 import re
@@ -28,6 +29,17 @@ def peak_rss_mb(time_stderr):
 def iteration_seconds(train_stderr):
     """The seconds of every iteration from `als train`'s progress lines."""
     return [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", train_stderr)]
+
+
+def spark_fit(python, csv, factors, iterations, threads, regularization=0.1, alpha=1.0):
+    """Spark MLlib implicit ALS on `csv` (h2h.py's spark-train, run by `python`, which needs
+    pyspark, under /usr/bin/time -v): its JSON {"fit": seconds, "jvm_peak_mb": MB} and the time
+    report (stderr). Raises subprocess.CalledProcessError when the run fails."""
+    h2h = os.path.join(os.path.dirname(os.path.abspath(__file__)), "head_to_head", "h2h.py")
+    r = sh(["/usr/bin/time", "-v", python, h2h, "spark-train", "--npz", csv, "--factors", str(factors),
+            "--iterations", str(iterations), "--regularization", str(regularization), "--alpha", str(alpha),
+            "--threads", str(threads)])
+    return json.loads(r.stdout.strip().splitlines()[-1]), r.stderr
 
 
 def elapsed_seconds(train_stderr):

@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.dirname(HERE))
 from benchlib import (elapsed_seconds, iteration_seconds, openblas_core, peak_rss_mb, per_iteration,  # noqa: E402
-                      replace_block, sh, wall_seconds)
+                      replace_block, sh, spark_fit, wall_seconds)
 
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "splits"))
 
@@ -200,13 +200,10 @@ def spark_vs_ours(args, cache, csv):
         sh([args.als, "synthetic", csv, "--shape", "ml20m", "--values", "play-counts", "--no-timestamps"])
     print(f"h2h: spark k={k}, {it} iterations", file=sys.stderr)
     try:
-        r = sh(["/usr/bin/time", "-v", sys.executable, os.path.abspath(__file__), "spark-train", "--npz", csv,
-                "--factors", str(k), "--iterations", str(it), "--regularization", "0.1", "--alpha", "1",
-                "--threads", str(args.threads)])
+        peer, spark_time = spark_fit(sys.executable, csv, k, it, args.threads)
     except subprocess.CalledProcessError as e:
         print(f"h2h: Spark run failed, skipped: {e.stderr[-400:]}", file=sys.stderr)
         return None
-    peer = json.loads(r.stdout.strip().splitlines()[-1])
     o = sh(["/usr/bin/time", "-v", args.als, "train", cache, "--mode", "implicit", "--confidence", "linear",
             "--factors", str(k), "--solver", "cholesky", "--iterations", str(it), "--regularization", "0.1",
             "--regularization-exponent", "1", "--alpha", "1", "--threads", str(args.threads), "--output", os.devnull])
@@ -219,7 +216,7 @@ def spark_vs_ours(args, cache, csv):
         "| system | fit seconds | peak RSS MB |", "|---|---|---|",
         f"| SwiftALS (training, loss included) | {elapsed:.1f} | {peak_rss_mb(o.stderr):.0f} |",
         f"| Spark `ALS.fit()` (data already cached) | {peer['fit']:.1f} | {peer['jvm_peak_mb']:.0f} (driver JVM) + "
-        f"{peak_rss_mb(r.stderr):.0f} (Python) |",
+        f"{peak_rss_mb(spark_time):.0f} (Python) |",
         f"| ratio Spark / SwiftALS | **{peer['fit'] / elapsed:.1f}×** | |"])
 
 

@@ -27,7 +27,7 @@ import argparse, json, math, os, re, statistics, subprocess, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.dirname(HERE))
-from benchlib import per_iteration, sh, svg_chart  # noqa: E402
+from benchlib import iteration_seconds, per_iteration, sh, spark_fit, svg_chart  # noqa: E402
 
 MPIRUN = ["mpirun", "--allow-run-as-root", "--oversubscribe"]
 K = 64
@@ -133,7 +133,6 @@ def model(nnz, users, items, n, cores, c, alpha, beta, exchange, k=K):
 
 # Spark MLlib's convention, for the side-by-side run: c = 1 + α·r, λ times each row's count.
 SPARK_FLAGS = ["--confidence", "linear", "--regularization", "0.1", "--regularization-exponent", "1", "--alpha", "1"]
-H2H = os.path.join(ROOT, "Benchmarks", "head_to_head", "h2h.py")
 
 
 def spark_side_by_side(a, big):
@@ -151,13 +150,11 @@ def spark_side_by_side(a, big):
     if not os.path.exists(csv):
         sh([f"{a.bin}/als", "synthetic", csv, "--shape", a.shape, "--no-timestamps"])
     print(f"mpi: Spark, {a.iterations} iterations", file=sys.stderr)
-    r = sh([py, H2H, "spark-train", "--npz", csv, "--factors", str(K), "--iterations", str(a.iterations),
-            "--regularization", "0.1", "--alpha", "1", "--threads", "2"])
-    peer = json.loads(r.stdout.strip().splitlines()[-1])
+    peer, _ = spark_fit(py, csv, K, a.iterations, threads=2)
     version = sh([py, "-c", "import pyspark; print(pyspark.__version__)"]).stdout.strip()
     err = sh([f"{a.bin}/als", "train", big, "--output", "/tmp/swiftals-mpi-model.als"]
              + train_flags(a.iterations, 2) + SPARK_FLAGS).stderr
-    single = [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", err)]
+    single = iteration_seconds(err)
     two = run_mpi(a.bin, shards(a.bin, a.work, big, 2), 2, 1, "allgather", a.iterations, flags=SPARK_FLAGS)
     return {"pyspark": version, "fit_seconds": peer["fit"], "jvm_peak_mb": peer["jvm_peak_mb"],
             "single": single, "np2": two, "flags": " ".join(SPARK_FLAGS)}
@@ -188,7 +185,7 @@ def main():
         res["shape"] = dict(zip(("users", "items", "nnz"), header(big)), name=a.shape)
         err = sh([f"{a.bin}/als", "train", big, "--output", "/tmp/swiftals-mpi-model.als"]
                  + train_flags(a.iterations, 2)).stderr
-        res["single"] = [float(x) for x in re.findall(r"iteration\s+\d+/\d+\s+loss \S+\s+([0-9.]+) s", err)]
+        res["single"] = iteration_seconds(err)
         for np_, threads, exchange in [(1, 2, "allgather"), (2, 1, "allgather"), (2, 1, "alltoall"),
                                        (4, 1, "allgather"), (4, 1, "alltoall")]:
             print(f"mpi: np {np_} {exchange}", file=sys.stderr)
