@@ -124,6 +124,30 @@ struct RecommendTopKTests {
         }
     }
 
+    @Test("block skipping stops at the first block holding a score at or above the threshold")
+    func skipBelow() {
+        var rng = TestRNG(seed: 13)
+        for _ in 0 ..< 2000 {
+            let n = Int.random(in: 0 ..< 90, using: &rng)
+            let t = Float(Int.random(in: 0 ..< 8, using: &rng))
+            // Scores on a small grid, so that many equal t; NaN and ±∞ mixed in.
+            let a: [Float] = (0 ..< n).map { _ in
+                switch Int.random(in: 0 ..< 40, using: &rng) {
+                case 0: return .nan
+                case 1: return -.nan
+                case 2: return .infinity
+                case 3: return -.infinity
+                default: return Float(Int.random(in: 0 ..< 10, using: &rng)) - 2.5 * Float(Int.random(in: 0 ... 1, using: &rng))
+                }
+            }
+            let from = Int.random(in: 0 ... n + 9, using: &rng)
+            var expected = from
+            while expected + 8 <= n, !a[expected ..< expected + 8].contains(where: { $0 >= t }) { expected += 8 }
+            let got = a.withUnsafeBufferPointer { _skipBelow($0, from: from, t) }
+            #expect(got == expected, "n \(n) from \(from) t \(t) \(a)")
+        }
+    }
+
     @Test("the heap keeps the k best of any sequence and never admits NaN")
     func heap() {
         var rng = TestRNG(seed: 12)

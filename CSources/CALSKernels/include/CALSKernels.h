@@ -174,10 +174,15 @@ als_status_t als_row_loss(int32_t k, const float *_Nullable G, float gscale, int
                           double *_Nonnull out);
 
 /// Quantised pre-selection scores: out[i] = (float)(Σ_f q[f]·Y[i·stride + f]) · factor for
-/// i < rows, the sum in Int32. Y is rows × stride Int16 (stride a multiple of 8), q has stride
-/// values. Precondition (not checked): stride · max|q| · max|Y| < 2³¹, so the sum is exact.
-als_status_t als_quantized_scores(int64_t rows, int64_t stride, const int16_t *_Nonnull Y,
+/// i < rows, the sum in Int32. Y is rows × stride Int8 (stride a multiple of 16), q has stride
+/// Int16 values. Precondition (not checked): stride · max|q| · max|Y| < 2³¹, so the sum is exact.
+als_status_t als_quantized_scores(int64_t rows, int64_t stride, const int8_t *_Nonnull Y,
                                   const int16_t *_Nonnull q, float factor, float *_Nonnull out);
+
+/// Top-K block skipping: the first j = from + 8m (m ≥ 0) whose block a[j ..< j + 8] holds a
+/// score ≥ t, else the first such j with j + 8 > n. Every block skipped holds only scores below
+/// t or NaN. Returns an index, not a status: any from ≥ 0, n ≥ 0 is valid.
+int64_t als_skip_below(int64_t n, const float *_Nonnull a, int64_t from, float t);
 
 #ifdef __cplusplus
 }

@@ -59,7 +59,7 @@ extension ALSModel {
     ///   the interaction matrix does not match the model, `ALSError.invalidConfiguration` for
     ///   k < 0.
     ///
-    /// Cost: one pass over all items with Int16 copies of the factors (made on the first query and kept: half the size of the item factors), or one `sgemv` when the
+    /// Cost: one pass over all items with Int8 copies of the factors (made on the first query and kept: a quarter of the size of the item factors), or one `sgemv` when the
     /// factors cannot be quantised, then a heap of size k (no full sort); with an allow-list,
     /// one dot product per allowed item instead.
     public func recommend(user: Int, k: Int, excludeSeen: SeenItems = .training, allow: [Int]? = nil,
@@ -94,7 +94,7 @@ extension ALSModel {
             return _selectTopK(k: filter.k, candidates: _sortedDifference(allowed, excluded)) { _score(row, item: $0) }
         }
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: items) { scores in
-            // Int16 pre-selection when the factors allow it (half the bytes to read), else sgemv.
+            // Int8 pre-selection when the factors allow it (a quarter of the bytes to read), else sgemv.
             let slack: Float
             if let s = _quantizedScores(row, into: scores) {
                 slack = s

@@ -1,40 +1,47 @@
 internal import CALSKernels
 
-/// Item factors rounded to Int16, for the pre-selection of single-user `recommend`.
+/// Item factors rounded to Int8, for the pre-selection of single-user `recommend`.
 ///
 /// Why. Scoring one user reads every item row; at MovieLens-20M shape (26,744 items, k = 64)
 /// that is 6.8 MB of Float32 per query, and `sgemv` runs at the speed of the last-level cache.
-/// As Int16 the rows take half the bytes, and `pmaddwd` multiplies and pairwise-adds 8 (SSE2),
-/// 16 (AVX2) or 32 (AVX-512) of them per instruction: the C kernel `als_quantized_scores`, with
-/// `referenceScores` below as its plain Swift reference.
-/// The scores only pre-select: the candidates within `slack` of the K-th best are scored again
-/// with the canonical expression (see `_Scoring.swift`), so results are exactly those of the
-/// Float32 path.
+/// As Int8 the rows take a quarter of the bytes (1.7 MB), and the C kernel
+/// `als_quantized_scores` widens them to Int16 and multiplies them with the Int16 query by
+/// `pmaddwd`, 16 products per instruction under AVX2 (`referenceScores` below is its plain
+/// Swift reference). The scores only pre-select: the candidates within `slack` of the K-th
+/// best are scored again with the canonical expression (see `_Scoring.swift`), so results are
+/// exactly those of the Float32 path. Int8 rows are coarser than Int16 ones (a step of
+/// max|v| / 127), which widens the slack and so the number of candidates scored again; the
+/// query stays Int16. On models trained with the defaults (ml100k, k = 10) about 16 candidates
+/// per user of some 1,500 items pass to the exact pass (test `fewCandidates`).
 ///
-/// Quantisation. Every value v of one matrix becomes q = round(v · scale), scale = Q / max|v|,
-/// with Q = min(32767, ⌊√((2³¹ − 1) / stride)⌋) so that a whole dot product of two quantised
-/// rows is exact in Int32 (|Σ q_x q_y| ≤ stride · Q² < 2³¹). |v − q/scale| ≤ ½ / scale.
+/// Quantisation. Every value v of the item matrix becomes q = round(v · scale),
+/// scale = 127 / max|v|; the query x becomes round(x · s), s = Qx / max|x|, with
+/// Qx = min(32767, ⌊(2³¹ − 1) / (127 · stride)⌋), so that a whole dot product of a quantised
+/// query and row is exact in Int32 (|Σ q_x q_y| ≤ stride · Qx · 127 < 2³¹). |v − q/scale| ≤
+/// ½ / scale.
 ///
-/// Layout: `rows × stride` Int16 values, row-major, stride = k rounded up to a multiple of 8 and
-/// zero-padded, read as `SIMD8<Int16>`.
+/// Layout: `rows × stride` Int8 values, row-major, stride = k rounded up to a multiple of 16
+/// and zero-padded (the kernel reads 16 at a time); the query is `stride` Int16 values.
 ///
 /// `@unchecked Sendable`: the buffer is written once in `init` and only read afterwards.
 internal final class _QuantizedFactors: @unchecked Sendable {
     let rows: Int
     let k: Int
-    /// Row length in `SIMD8<Int16>` vectors.
-    let vectors: Int
-    let values: UnsafeMutableBufferPointer<SIMD8<Int16>>
+    /// Row length in values: k rounded up to a multiple of 16.
+    let stride: Int
+    let values: UnsafeMutableBufferPointer<Int8>
     /// q = round(v · scale).
     let scale: Double
-    /// The largest quantised magnitude, Q above.
-    let maxQ: Int32
+    /// The largest quantised item magnitude.
+    static let itemMaxQ: Int32 = 127
+    /// The largest quantised query magnitude, Qx above.
+    let queryMaxQ: Int32
     /// max over rows of Σ_f |v_f| (of the Float32 values), for the error bound.
     let maxL1: Double
 
-    /// Q for rows of `vectors` × 8 values.
-    static func maxQ(vectors: Int) -> Int32 {
-        Int32(Swift.min(32767.0, (Double(Int32.max) / Double(Swift.max(1, 8 * vectors))).squareRoot().rounded(.down)))
+    /// Qx for rows of `stride` values.
+    static func queryMaxQ(stride: Int) -> Int32 {
+        Int32(Swift.min(32767.0, (Double(Int32.max) / (Double(itemMaxQ) * Double(Swift.max(1, stride)))).rounded(.down)))
     }
 
     /// Nil when the matrix is empty, all zero, or holds a non-finite value (the Float32 path is
@@ -59,18 +66,16 @@ internal final class _QuantizedFactors: @unchecked Sendable {
         guard maxAbs.isFinite, maxAbs > 0 else { return nil }
         self.rows = rows
         self.k = k
-        vectors = (k + 7) / 8
-        maxQ = Self.maxQ(vectors: vectors)
-        scale = Double(maxQ) / Double(maxAbs)
+        stride = (k + 15) / 16 * 16
+        queryMaxQ = Self.queryMaxQ(stride: stride)
+        scale = Double(Self.itemMaxQ) / Double(maxAbs)
         self.maxL1 = maxL1
-        values = .allocate(capacity: rows * vectors)
-        let (vectors, scale, maxQ) = (self.vectors, self.scale, self.maxQ)
+        values = .allocate(capacity: rows * stride)
+        let (stride, scale) = (self.stride, self.scale)
         storage.withUnsafeBufferPointer { F in
-            values.withMemoryRebound(to: Int16.self) { q in
-                for r in 0 ..< rows {
-                    for f in 0 ..< 8 * vectors {
-                        q[r * 8 * vectors + f] = f < k ? Self.quantize(F[r * k + f], scale: scale, maxQ: maxQ) : 0
-                    }
+            for r in 0 ..< rows {
+                for f in 0 ..< stride {
+                    values[r * stride + f] = f < k ? Int8(Self.quantize(F[r * k + f], scale: scale, maxQ: Self.itemMaxQ)) : 0
                 }
             }
         }
@@ -84,53 +89,37 @@ internal final class _QuantizedFactors: @unchecked Sendable {
         Int16(Swift.max(-Double(maxQ), Swift.min(Double(maxQ), (Double(v) * scale).rounded())))
     }
 
-    /// The quantised query: `x` (k values) at its own scale, as `vectors` SIMD8 values, and that
+    /// The quantised query: `x` (k values) at its own scale, as `stride` Int16 values, and that
     /// scale; nil when x is all zero or not finite.
-    func quantizeQuery(_ x: UnsafeBufferPointer<Float>, into q: UnsafeMutableBufferPointer<SIMD8<Int16>>) -> Double? {
+    /// - Precondition: `q.count == stride`.
+    func quantizeQuery(_ x: UnsafeBufferPointer<Float>, into q: UnsafeMutableBufferPointer<Int16>) -> Double? {
         var maxAbs: Float = 0
         for v in x {
             guard v.isFinite else { return nil }
             maxAbs = Swift.max(maxAbs, abs(v))
         }
         guard maxAbs > 0 else { return nil }
-        let s = Double(maxQ) / Double(maxAbs)
-        q.withMemoryRebound(to: Int16.self) { q in
-            for f in 0 ..< 8 * vectors { q[f] = f < k ? Self.quantize(x[f], scale: s, maxQ: maxQ) : 0 }
-        }
+        let s = Double(queryMaxQ) / Double(maxAbs)
+        for f in 0 ..< stride { q[f] = f < k ? Self.quantize(x[f], scale: s, maxQ: queryMaxQ) : 0 }
         return s
     }
 
     /// out[i] = Float(Σ_f q_x,f · q_i,f) · factor for every row i, by the C kernel
-    /// (`als_quantized_scores`, AVX-512 `pmaddwd` where the CPU has it). The Int32 sums are
-    /// exact, so it gives bit for bit what `referenceScores` gives.
+    /// (`als_quantized_scores`, AVX2 where the CPU has it). The Int32 sums are exact, so it
+    /// gives bit for bit what `referenceScores` gives.
     /// - Throws: the kernel's status through `_check` (only for a malformed layout).
-    func scores(query q: UnsafeBufferPointer<SIMD8<Int16>>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) throws {
-        let status = UnsafeRawPointer(values._start).withMemoryRebound(to: Int16.self, capacity: rows * 8 * vectors) { Y in
-            UnsafeRawPointer(q._start).withMemoryRebound(to: Int16.self, capacity: 8 * vectors) { x in
-                als_quantized_scores(Int64(rows), Int64(8 * vectors), Y, x, factor, out._start)
-            }
-        }
+    func scores(query q: UnsafeBufferPointer<Int16>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) throws {
+        let status = als_quantized_scores(Int64(rows), Int64(stride), values._start, q._start, factor, out._start)
         try _check(status.rawValue, "als_quantized_scores")
     }
 
-    /// The plain Swift reference of `scores`, for the tests: the same exact Int32 sums, eight
-    /// lanes at a time.
-    func referenceScores(query q: UnsafeBufferPointer<SIMD8<Int16>>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) {
-        let V = vectors
-        let Y = UnsafeBufferPointer(values)
+    /// The plain Swift reference of `scores`, for the tests: the same exact Int32 sums.
+    func referenceScores(query q: UnsafeBufferPointer<Int16>, factor: Float, into out: UnsafeMutableBufferPointer<Float>) {
         for i in 0 ..< rows {
-            var acc = SIMD4<Int32>()
-            for v in 0 ..< V { acc &+= Self.madd(q[v], Y[i * V + v]) }
-            out[i] = Float(acc.wrappedSum()) * factor
+            var acc: Int32 = 0
+            for f in 0 ..< stride { acc &+= Int32(q[f]) &* Int32(values[i * stride + f]) }
+            out[i] = Float(acc) * factor
         }
-    }
-
-    /// (a₀b₀ + a₁b₁, a₂b₂ + a₃b₃, …): SSE2 `pmaddwd`. Exact: |q| ≤ 32767 keeps each pair sum
-    /// below 2³¹.
-    @inline(__always)
-    static func madd(_ a: SIMD8<Int16>, _ b: SIMD8<Int16>) -> SIMD4<Int32> {
-        let p = SIMD8<Int32>(truncatingIfNeeded: a) &* SIMD8<Int32>(truncatingIfNeeded: b)
-        return p.evenHalf &+ p.oddHalf
     }
 }
 
@@ -153,12 +142,12 @@ extension ALSModel {
     internal func _quantizedScores(_ row: _UserRow, into scores: UnsafeMutableBufferPointer<Float>) -> Float? {
         guard let Q = _cache.quantizedItems(of: self) else { return nil }
         let k = factors
-        return withUnsafeTemporaryAllocation(of: SIMD8<Int16>.self, capacity: Q.vectors) { q -> Float? in
+        return withUnsafeTemporaryAllocation(of: Int16.self, capacity: Q.stride) { q -> Float? in
             let x = row.x
             let l1 = x.reduce(0.0) { $0 + Double(abs($1)) }
             guard let xScale = Q.quantizeQuery(x, into: q) else { return nil }
             let factor = Float(1 / (xScale * Q.scale))
-            let largest = Float(Double(8 * Q.vectors) * Double(Q.maxQ) * Double(Q.maxQ)) * factor
+            let largest = Float(Double(Q.stride) * Double(Q.queryMaxQ) * Double(_QuantizedFactors.itemMaxQ)) * factor
             guard factor.isNormal, largest.isFinite else { return nil }
             guard (try? Q.scores(query: UnsafeBufferPointer(q), factor: factor, into: scores)) != nil else { return nil }
             _addOffsets(bias: row.bias, to: scores)

@@ -1,3 +1,5 @@
+internal import CALSKernels
+
 /// Scoring and selection shared by `recommend`, its batch form and `similar…`.
 ///
 /// Exactness. The fast paths score every candidate with BLAS (`sgemv`, or `sgemm` for a block of
@@ -167,9 +169,9 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
     var e = 0
     var i = 0
     while i < n {
-        if threshold > -.infinity, i + 8 <= n, _allBelow(a._start + i, threshold) {
-            i += 8
-            continue
+        if threshold > -.infinity {
+            i = _skipBelow(a, from: i, threshold)
+            if i >= n { break }
         }
         for j in i ..< Swift.min(i + 8, n) {
             let s = a[j]
@@ -188,10 +190,10 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
     e = 0
     i = 0
     while i < n {
-        // The cutoff sits an ulp below τ − slack, so skipping scores equal to it loses nobody.
-        if cutoff > -.infinity, i + 8 <= n, _allBelow(a._start + i, cutoff) {
-            i += 8
-            continue
+        // The cutoff sits an ulp below τ − slack, so skipping scores below it loses nobody.
+        if cutoff > -.infinity {
+            i = _skipBelow(a, from: i, cutoff)
+            if i >= n { break }
         }
         for j in i ..< Swift.min(i + 8, n) where a[j] >= cutoff {
             while e < m, excluded[e] < j { e += 1 }
@@ -203,19 +205,16 @@ internal func _selectTopK(k: Int, approximate a: UnsafeBufferPointer<Float>, exc
     return final.sorted()
 }
 
-/// True when each of the eight scores at `p` is below `threshold` or equal to it (or NaN with
-/// the sign bit set): fl(s − t) is negative exactly when s < t, and −0 only when s = t = 0.
-/// Such a block can be skipped once the heap is full: it is scanned in increasing index order,
-/// so a score equal to the threshold loses the tie to every kept item, and NaN is never kept.
-///
-/// Written with a subtraction and sign bits because the SIMD comparison operators compile to a
-/// scalar loop here; this is `subps`, `andps` and three shuffles.
+/// The first block start `from + 8m` at or after `from` whose eight scores are not all below
+/// `threshold` (NaN counts as below), or the start of the partial block at the end (or
+/// `a.count`): the blocks skipped hold nothing a heap with this threshold keeps, since a score
+/// below it is rejected and `_TopK.offer` never keeps NaN. The C kernel `als_skip_below` (AVX2,
+/// 32 scores per branch); the Swift SIMD comparisons compiled to a scalar loop here, and this
+/// loop runs once per item per query.
+/// - Precondition: `0 <= from`.
 @inline(__always)
-internal func _allBelow(_ p: UnsafePointer<Float>, _ threshold: Float) -> Bool {
-    let d = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) - SIMD8(repeating: threshold)
-    let bits = unsafeBitCast(d, to: SIMD8<UInt32>.self)
-    let half = bits.lowHalf & bits.highHalf
-    return (half[0] & half[1] & half[2] & half[3]) >> 31 != 0
+internal func _skipBelow(_ a: UnsafeBufferPointer<Float>, from: Int, _ threshold: Float) -> Int {
+    Int(als_skip_below(Int64(a.count), a._start, Int64(from), threshold))
 }
 
 /// The exact top-K over an explicit candidate list (an allow-list), scoring each one exactly.

@@ -38,9 +38,9 @@ internal struct _StreamingTopK {
         let n = scores.count, m = excluded.count
         var i = 0
         while i < n {
-            if bound > -.infinity, i + 8 <= n, _allBelow(scores._start + i, bound) {
-                i += 8
-                continue
+            if bound > -.infinity {
+                i = _skipBelow(scores, from: i, bound)
+                if i >= n { break }
             }
             for j in i ..< Swift.min(i + 8, n) where scores[j] >= bound {
                 let item = first + j
