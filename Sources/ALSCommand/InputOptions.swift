@@ -1,6 +1,10 @@
 @_spi(Engine) import ALS
 import ArgumentParser
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension DataFormat: ExpressibleByArgument {}
 extension HeaderMode: ExpressibleByArgument {}

@@ -1,5 +1,9 @@
 @_spi(Engine) import ALS
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The one writer of standard output for every command: `print` for a line written at once,
 /// and a `TextOutputStream` through a 64 KiB buffer for long listings (flushed when full and by

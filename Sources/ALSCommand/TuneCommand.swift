@@ -2,7 +2,11 @@
 import ALSTuning
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `als tune TRAIN [--test TEST]`: an automatic search within a budget (or a grid search) on a
 /// validation split carved from TRAIN, a refit of the best configuration on all of TRAIN, and,

@@ -161,4 +161,6 @@ func _listDirectory(_ directory: String) throws -> [String] {
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif

@@ -1,6 +1,8 @@
 @_spi(Engine) import ALS
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Maps data values on one axis to pixels, linearly or by log10, and picks "nice" ticks

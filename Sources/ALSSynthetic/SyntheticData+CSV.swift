@@ -1,5 +1,9 @@
 @_spi(Engine) import ALS
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension SyntheticData {
     /// Writes the data as CSV with the header `user,item,rating,timestamp` (or

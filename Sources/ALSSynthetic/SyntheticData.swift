@@ -1,5 +1,9 @@
 @_spi(Engine) import ALS
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Seeded, deterministic interaction data shaped like the public data sets, for tests and
 /// benchmarks that need volume without a download.

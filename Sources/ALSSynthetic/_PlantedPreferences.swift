@@ -1,5 +1,9 @@
 @_spi(Engine) import ALS
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The latent structure of `SyntheticData` with `structure: .planted`: a rank-`genres`
 /// non-negative preference model (a topic model, as LDA) mixed with global popularity.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Top-K ranking metrics averaged over the evaluated users (every user with at least one test
 /// item), exactly as `shared/data/splits/METRICS.md` defines them. For one user, with `topK` the
 /// K best-scored items that are not in the user's train row, `hits = |topK ∩ test|` and
@@ -114,9 +120,3 @@ extension RankingMetrics {
         return lo
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

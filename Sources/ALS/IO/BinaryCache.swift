@@ -1,5 +1,3 @@
-import Glibc
-
 /// A compact binary file holding a built `InteractionMatrix` (both CSR and CSC) and its id maps,
 /// reloaded through `mmap` with no parsing and no transpose.
 ///

@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 
 /// Reads interaction files into an `InteractionMatrix`.
@@ -153,7 +152,7 @@ func _progressReporter(_ mode: LoadProgress, path: String, total: Int) -> (@Send
     case .callback(let f):
         return { done in f(done < 0 ? total : min(done, total), total) }
     case .automatic:
-        guard total >= DataLoader.progressThreshold, isatty(2) == 1 else { return nil }
+        guard total >= DataLoader.progressThreshold, _Platform.isTerminal(2) else { return nil }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let megabytes = total >> 20
         // The last percentage printed, so each is printed once whichever worker gets there.

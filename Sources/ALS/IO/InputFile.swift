@@ -1,5 +1,3 @@
-import Glibc
-
 /// An open file read with `pread`, so that several threads can read disjoint ranges at once
 /// without sharing a file position, and without a whole-file mapping staying resident.
 final class _InputFile: @unchecked Sendable {
@@ -13,16 +11,16 @@ final class _InputFile: @unchecked Sendable {
         self.path = path
     }
 
-    deinit { close(descriptor) }
+    deinit { _Platform.close(descriptor) }
 
     /// Reads up to `count` bytes at `offset` into `buffer`, retrying short reads; returns the
     /// number of bytes read (less than `count` only at the end of the file).
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
         var done = 0
         while done < count {
-            let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+            let n = _Platform.pread(descriptor, buffer + done, count - done, at: offset + done)
             if n < 0 {
-                if errno == EINTR { continue }
+                if _Platform.interrupted { continue }
                 throw ALSError.io(path: path, reason: "cannot read (\(_errnoText()))")
             }
             if n == 0 { break }
@@ -99,5 +97,5 @@ func _partCount(entries: Int, workers: Int) -> Int {
 /// Writes `text` to standard error (file descriptor 2), unbuffered.
 func _writeStandardError(_ text: String) {
     var t = text
-    t.withUTF8 { b in _ = write(2, b.baseAddress, b.count) }
+    t.withUTF8 { b in _ = _Platform.write(2, b.baseAddress, b.count) }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Matrix Market coordinate files (`%%MatrixMarket matrix coordinate real|integer|pattern
 /// general|symmetric`), read and written through SuiteSparse CHOLMOD. Rows are users and
 /// columns are items.

@@ -1,5 +1,3 @@
-import Glibc
-
 // Number parsing straight from bytes, with no `String` per field. Each parser stops at the first
 // byte it cannot use and returns where; the caller checks that this is the end of the field.
 
@@ -107,7 +105,7 @@ func _parseFloatSlow(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> 
         // strtof skips leading whitespace, which a field must not have.
         if p.pointee == 32 || p.pointee == 9 { return nil }
         var stop: UnsafeMutablePointer<CChar>?
-        let v = strtof(base, &stop)
+        let v = _Platform.parseFloat(base, stop: &stop)
         guard let stop, stop - base == n else { return nil }
         return v
     }

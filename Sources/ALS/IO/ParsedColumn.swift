@@ -1,5 +1,3 @@
-import Glibc
-
 /// A growable column of trivially copyable values in one `malloc` block, appended to by exactly
 /// one parser thread. Unlike `Array.append` it has no uniqueness check, and it grows with
 /// `realloc`, which for large blocks remaps pages instead of copying them. The owner frees it
@@ -19,7 +17,7 @@ struct _ParsedColumn<T: BitwiseCopyable> {
     }
 
     private mutating func grow(to n: Int) {
-        guard let p = realloc(base, n * MemoryLayout<T>.stride) else {
+        guard let p = _Platform.reallocate(base, byteCount: n * MemoryLayout<T>.stride) else {
             fatalError("out of memory growing a column to \(n) entries")
         }
         base = p.assumingMemoryBound(to: T.self)
@@ -27,7 +25,7 @@ struct _ParsedColumn<T: BitwiseCopyable> {
     }
 
     mutating func free() {
-        _releaseMemory(base)
+        _Platform.free(base)
         base = nil
         count = 0
         capacity = 0
@@ -38,7 +36,3 @@ struct _ParsedColumn<T: BitwiseCopyable> {
     /// The values, writable in place.
     var mutableBuffer: UnsafeMutableBufferPointer<T> { UnsafeMutableBufferPointer(start: base, count: count) }
 }
-
-/// The C library's `free`, under a name that the column's own `free()` does not shadow.
-@inline(__always)
-private func _releaseMemory(_ p: UnsafeMutableRawPointer?) { free(p) }

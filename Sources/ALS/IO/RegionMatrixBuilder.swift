@@ -1,5 +1,3 @@
-import Glibc
-
 /// Builds the `InteractionMatrix` from parsed regions whose ids are already dense, on every
 /// core and with little memory above the result:
 ///

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Why a region stopped before its end.
 enum _RegionStop: Sendable {
     /// A malformed line with `skipInvalid` off. Its line number is local to the region.
@@ -129,10 +127,10 @@ struct _RegionParser {
     private mutating func run(file: _InputFile, range: Range<Int>, isFirst: Bool, progress: ((Int) -> Void)?,
                               _ d: UnsafeBufferPointer<UInt8>, _ roles: UnsafeBufferPointer<_FieldRole>) throws {
         var capacity = 1 << 22
-        guard var buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
+        guard var buffer = _Platform.allocate(byteCount: capacity)?.assumingMemoryBound(to: UInt8.self) else {
             throw ALSError.io(path: file.path, reason: "out of memory allocating a \(capacity >> 20) MiB read buffer")
         }
-        defer { Glibc.free(buffer) }
+        defer { _Platform.free(buffer) }
         var carry = 0
         var position = range.lowerBound
         var atFileStart = isFirst
@@ -160,11 +158,11 @@ struct _RegionParser {
             if last { break }
             lineStart = rest
             carry = dataEnd - lineStart
-            if carry > 0 { memmove(buffer, lineStart, carry) }
+            if carry > 0 { _Platform.moveMemory(to: buffer, from: lineStart, byteCount: carry) }
             if carry == capacity {
                 // One line longer than the buffer: grow it.
                 capacity *= 2
-                guard let grown = realloc(buffer, capacity) else {
+                guard let grown = _Platform.reallocate(buffer, byteCount: capacity) else {
                     throw ALSError.io(path: file.path, reason: "out of memory growing the read buffer to \(capacity >> 20) MiB for one line")
                 }
                 buffer = grown.assumingMemoryBound(to: UInt8.self)

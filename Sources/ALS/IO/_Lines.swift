@@ -1,5 +1,3 @@
-import Glibc
-
 /// The one line parser: how every text reader of the library (`_RegionParser` for the data
 /// files, `SplitFiles` for the strict split files, `InteractionList` for a user's interactions)
 /// cuts bytes into lines and fields and reads numbers from them. Straight from bytes, no
@@ -21,8 +19,7 @@ enum _Lines {
     static func forEach(from start: Pointer, to end: Pointer, final: Bool,
                         _ body: (Pointer, Pointer) throws -> Bool) rethrows -> (rest: Pointer, stopped: Bool) {
         var lineStart = start
-        while let nl = memchr(lineStart, 10, end - lineStart) {
-            let newline = Pointer(nl.assumingMemoryBound(to: UInt8.self))
+        while let newline = _Platform.firstIndex(of: 10, in: lineStart, count: end - lineStart) {
             let go = try body(lineStart, withoutCarriageReturn(lineStart, newline))
             lineStart = newline + 1
             if !go { return (lineStart, true) }

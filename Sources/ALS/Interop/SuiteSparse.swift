@@ -1,4 +1,3 @@
-import Glibc
 internal import CSuiteSparse
 
 /// The few CHOLMOD calls SwiftALS makes: Matrix Market read and write. Only this file (and
@@ -42,7 +41,7 @@ internal enum _CHOLMOD {
         let (fd, _) = try _openForReading(path)
         guard let f = _als_cholmod_fdopen(fd, "r") else {
             let reason = _errnoText()
-            close(fd)
+            _Platform.close(fd)
             throw ALSError.io(path: path, reason: "cannot open (\(reason))")
         }
         let t = cholmod_l_read_triplet(f, common.pointer)
@@ -91,7 +90,7 @@ internal enum _CHOLMOD {
         let fd = try file.duplicateDescriptor()
         guard let f = _als_cholmod_fdopen(fd, "w") else {
             let reason = _errnoText()
-            close(fd)
+            _Platform.close(fd)
             throw ALSError.io(path: file.temporary, reason: "cannot open (\(reason))")
         }
         let written = cholmod_l_write_sparse(f, a, nil, commentsPath, common.pointer)

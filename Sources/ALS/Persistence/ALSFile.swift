@@ -1,5 +1,3 @@
-import Glibc
-
 /// The library's file access, for the command line and for services that write what the
 /// library writes: reading a whole regular file, checking an output path before the work that
 /// produces it, and writing a file atomically.
@@ -34,18 +32,17 @@ import Glibc
     /// - Throws: `ALSError.io` naming the problem, or `ALSError.notARegularFile`.
     public static func checkWritable(_ path: String) throws {
         guard !path.isEmpty else { throw ALSError.io(path: path, reason: "the output path is empty") }
-        var info = stat()
-        if stat(path, &info) == 0 {
+        if let info = _Platform.status(ofPath: path) {
             try _requireRegularFile(info, path: path)
         }
         let directory = directory(of: path)
-        guard stat(directory, &info) == 0 else {
+        guard let info = _Platform.status(ofPath: directory) else {
             throw ALSError.io(path: path, reason: "the directory \(directory) does not exist (\(_errnoText()))")
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
+        guard info.kind == .directory else {
             throw ALSError.io(path: path, reason: "\(directory) is not a directory")
         }
-        guard access(directory, W_OK) == 0 else {
+        guard _Platform.isWritable(directory) else {
             throw ALSError.io(path: path, reason: "the directory \(directory) is not writable (\(_errnoText()))")
         }
     }

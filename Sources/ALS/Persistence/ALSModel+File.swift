@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension ALSModel {
     /// Writes the model in SwiftALS's binary format (the layout is documented in the library's source): header,

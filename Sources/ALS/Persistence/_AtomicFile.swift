@@ -1,5 +1,3 @@
-import Glibc
-
 /// A file written under a temporary name in its destination's directory and moved into place
 /// only when complete: the one safe-write policy of the library (model files, binary caches,
 /// split files, Matrix Market files, SVGs and reports).
@@ -23,8 +21,8 @@ import Glibc
     public init(path: String) throws {
         try ALSFile.checkWritable(path)
         self.path = path
-        temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        temporary = path + ".tmp-\(_Platform.processID)-\(UInt32.random(in: 0 ... .max))"
+        descriptor = _Platform.createExclusively(temporary, permissions: 0o644)
         guard descriptor >= 0 else { throw ALSError.io(path: path, reason: "cannot create \(temporary) (\(_errnoText()))") }
         buffer.reserveCapacity(Self.bufferSize)
     }
@@ -53,9 +51,9 @@ import Glibc
         try flush()
         var done = 0
         while done < bytes.count {
-            let n = pwrite(descriptor, bytes._start + done, bytes.count - done, off_t(offset + done))
+            let n = _Platform.pwrite(descriptor, bytes._start + done, bytes.count - done, at: offset + done)
             if n < 0 {
-                if errno == EINTR { continue }
+                if _Platform.interrupted { continue }
                 throw ALSError.io(path: temporary, reason: "cannot write (\(_errnoText()))")
             }
             done += n
@@ -66,7 +64,7 @@ import Glibc
     /// C library that writes through its own `FILE*` (CHOLMOD); the caller closes it.
     func duplicateDescriptor() throws -> Int32 {
         try flush()
-        let fd = dup(descriptor)
+        let fd = _Platform.duplicate(descriptor)
         guard fd >= 0 else { throw ALSError.io(path: temporary, reason: "cannot duplicate the descriptor (\(_errnoText()))") }
         return fd
     }
@@ -75,19 +73,19 @@ import Glibc
     public func commit() throws {
         defer { abandon() }
         try flush()
-        guard fsync(descriptor) == 0 else { throw ALSError.io(path: temporary, reason: "cannot sync (\(_errnoText()))") }
-        guard close(descriptor) == 0 else { throw ALSError.io(path: temporary, reason: "cannot close (\(_errnoText()))") }
+        guard _Platform.sync(descriptor) == 0 else { throw ALSError.io(path: temporary, reason: "cannot sync (\(_errnoText()))") }
+        guard _Platform.close(descriptor) == 0 else { throw ALSError.io(path: temporary, reason: "cannot close (\(_errnoText()))") }
         open = false
-        guard rename(temporary, path) == 0 else {
+        guard _Platform.rename(temporary, to: path) == 0 else {
             let reason = _errnoText()
-            unlink(temporary)
+            _Platform.unlink(temporary)
             throw ALSError.io(path: path, reason: "cannot move the written file into place (\(reason))")
         }
         // The rename is durable only once the directory entry is on disk.
-        let directory = Glibc.open(ALSFile.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let directory = _Platform.openDirectory(ALSFile.directory(of: path))
         if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
+            _Platform.sync(directory)
+            _Platform.close(directory)
         }
     }
 
@@ -95,8 +93,8 @@ import Glibc
     func abandon() {
         guard open else { return }
         open = false
-        close(descriptor)
-        unlink(temporary)
+        _Platform.close(descriptor)
+        _Platform.unlink(temporary)
     }
 
     /// Writes out what is buffered (the temporary file then holds everything written so far).

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A whole file mapped read-only (`mmap(PROT_READ, MAP_PRIVATE)`), unmapped when the last
 /// reference goes. Model files are written to a temporary name and renamed into place, so a
 /// mapping never sees its file change underneath it.
@@ -19,17 +13,17 @@ internal final class _MappedFile: @unchecked Sendable {
     /// device, and `ALSError.corruptFile` when it is empty (an empty file cannot be mapped).
     init(path: String) throws {
         let (fd, length) = try _openForReading(path)
-        defer { close(fd) }
+        defer { _Platform.close(fd) }
         guard length > 0 else { throw ALSError.corruptFile(path: path, reason: "truncated: the file is empty") }
-        guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        guard let p = _Platform.mapReadOnly(fd, length: length) else {
             throw ALSError.io(path: path, reason: "cannot map (\(_errnoText()))")
         }
-        self.base = UnsafeRawPointer(p)
+        self.base = p
         self.length = length
         self.path = path
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    deinit { _Platform.unmap(base, length: length) }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: length) }
 
@@ -38,10 +32,10 @@ internal final class _MappedFile: @unchecked Sendable {
     /// when a file is read once front to back, so resident memory never holds the whole file
     /// next to what was built from it.
     func release(_ range: Range<Int>) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = _Platform.pageSize
         let start = (range.lowerBound + page - 1) / page * page
         let end = min(range.upperBound, length) / page * page
         guard end > start else { return }
-        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
+        _Platform.discardPages(base + start, length: end - start)
     }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Opens `path` read-only and returns the descriptor and the file's size; the one way the
 /// library opens a file to read.
 ///
@@ -12,37 +10,38 @@ import Glibc
 /// - Throws: `ALSError.io` when the path cannot be opened, `ALSError.notARegularFile` when it is
 ///   not a regular file.
 func _openForReading(_ path: String) throws -> (descriptor: Int32, size: Int) {
-    var before = stat()
-    guard stat(path, &before) == 0 else { throw ALSError.io(path: path, reason: "cannot open (\(_errnoText()))") }
+    guard let before = _Platform.status(ofPath: path) else {
+        throw ALSError.io(path: path, reason: "cannot open (\(_errnoText()))")
+    }
     try _requireRegularFile(before, path: path)
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    let fd = _Platform.openReadOnlyNonBlocking(path)
     guard fd >= 0 else { throw ALSError.io(path: path, reason: "cannot open (\(_errnoText()))") }
-    var after = stat()
     do {
-        guard fstat(fd, &after) == 0 else { throw ALSError.io(path: path, reason: "cannot stat (\(_errnoText()))") }
+        guard let after = _Platform.status(ofDescriptor: fd) else {
+            throw ALSError.io(path: path, reason: "cannot stat (\(_errnoText()))")
+        }
         try _requireRegularFile(after, path: path)
-        let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+        guard _Platform.setBlocking(fd) else {
             throw ALSError.io(path: path, reason: "cannot set blocking reads (\(_errnoText()))")
         }
+        return (fd, after.size)
     } catch {
-        close(fd)
+        _Platform.close(fd)
         throw error
     }
-    return (fd, Int(after.st_size))
 }
 
 /// Throws `ALSError.notARegularFile` naming what `info` describes unless it is a regular file.
-func _requireRegularFile(_ info: stat, path: String) throws {
+func _requireRegularFile(_ info: _Platform.FileStatus, path: String) throws {
     let kind: String
-    switch info.st_mode & S_IFMT {
-    case S_IFREG: return
-    case S_IFIFO: kind = "a FIFO (named pipe)"
-    case S_IFDIR: kind = "a directory"
-    case S_IFCHR: kind = "a character device"
-    case S_IFBLK: kind = "a block device"
-    case S_IFSOCK: kind = "a socket"
-    default: kind = "not a regular file"
+    switch info.kind {
+    case .regular: return
+    case .fifo: kind = "a FIFO (named pipe)"
+    case .directory: kind = "a directory"
+    case .characterDevice: kind = "a character device"
+    case .blockDevice: kind = "a block device"
+    case .socket: kind = "a socket"
+    case .other: kind = "not a regular file"
     }
     throw ALSError.notARegularFile(path: path, kind: kind)
 }

@@ -1,15 +1,13 @@
-import Glibc
-
 /// Writes all of `bytes` to `fd`, retrying short writes and `EINTR`: the one write loop of the
 /// library. Returns 0, or the `errno` of the write that failed.
 func _writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     guard var p = bytes.baseAddress else { return 0 }
     var left = bytes.count
     while left > 0 {
-        let n = write(fd, p, left)
+        let n = _Platform.write(fd, p, left)
         if n < 0 {
-            if errno == EINTR { continue }
-            return errno
+            if _Platform.interrupted { continue }
+            return _Platform.errno
         }
         p += n
         left -= n

@@ -1,8 +1,5 @@
 import Dispatch
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension ALSModel {
     /// `recommend(user:k:excludeSeen:allow:deny:)` for many users at once: `result[j]` is

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A value behind a pthread mutex: the lock of every lazily filled cache and shared setting in
 /// the serving code.
 ///
@@ -15,25 +9,19 @@ import Darwin
 ///
 /// `@unchecked Sendable`: `value` is only reached through `withLock`.
 internal final class _Locked<Value: Sendable>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex: _Platform.Mutex
     private var value: Value
 
     init(_ value: Value) {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
+        mutex = _Platform.makeMutex()
         self.value = value
     }
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
-    }
+    deinit { _Platform.destroyMutex(mutex) }
 
     func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        _Platform.lock(mutex)
+        defer { _Platform.unlock(mutex) }
         return try body(&value)
     }
 }

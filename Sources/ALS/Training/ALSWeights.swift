@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The weight formulas of the weighted objective, for the companion targets and tests to check.
 @_spi(Engine) public enum ALSWeights {
     /// WALS item-popularity confidence of an item with `count` observations:
@@ -34,15 +40,5 @@
 }
 
 extension Float {
-    @inline(__always) static func pow(_ x: Float, _ y: Float) -> Float {
-        #if canImport(Glibc)
-        return Glibc.powf(x, y)
-        #else
-        return Foundation.pow(x, y)
-        #endif
-    }
+    @inline(__always) static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How one observed entry becomes the weighted objective's confidence c, target p and missing
 /// weight w, for one mode and one half-step. Computed per row into scratch (never per nnz for
 /// the whole matrix, which would cost two floats per interaction of memory).
@@ -92,15 +98,5 @@ internal struct _EntryRule {
 }
 
 extension Float {
-    @inline(__always) static func log1p(_ x: Float) -> Float {
-        #if canImport(Glibc)
-        return Glibc.log1pf(x)
-        #else
-        return Foundation.log1p(x)
-        #endif
-    }
+    @inline(__always) static func log1p(_ x: Float) -> Float { log1pf(x) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

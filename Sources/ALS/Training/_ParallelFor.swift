@@ -52,15 +52,5 @@ internal func _resolvedThreads(_ threads: Int) -> Int {
 @_spi(Engine) public enum System {
     /// The number of online cores, at least 1: the one core count of the library (the default
     /// worker count everywhere).
-    public static var coreCount: Int {
-        #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return 1
-        #endif
-    }
+    public static var coreCount: Int { max(1, _Platform.onlineProcessors) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

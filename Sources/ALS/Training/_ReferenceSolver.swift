@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A plain Swift reference for the weighted objective, in Double, that forms every matrix
 /// densely: the users × items cell weights, every row's k×k system from all cells, and a
 /// Gaussian-elimination solve. It shares no code with the fast path (no Gram trick, no C
@@ -46,7 +52,7 @@
                     switch config.confidence {
                     case .linear: confidence[u][i] = 1 + a * r
                     case .scaled: confidence[u][i] = a * r
-                    case .log: confidence[u][i] = 1 + a * _refLog(1 + r / Double(config.confidenceEpsilon))
+                    case .log: confidence[u][i] = 1 + a * log(1 + r / Double(config.confidenceEpsilon))
                     }
                     target[u][i] = r > 0 ? 1 : 0
                 }
@@ -60,7 +66,7 @@
                 missing = Array(repeating: 1, count: items)
             } else {
                 let total = Double(config.missingWeightTotal ?? Float(items))
-                let pw = counts.map { _refPow(Double($0), Double(config.missingWeightExponent)) }
+                let pw = counts.map { pow(Double($0), Double(config.missingWeightExponent)) }
                 let s = pw.reduce(0, +)
                 missing = pw.map { total * $0 / s }
             }
@@ -76,7 +82,7 @@
     private func regScale(count: Int, universe: Int) -> Double {
         if config.regularizationExponent == 0 { return 1 }
         let base = Double(count) + Double(config.regularizationAlpha0) * Double(universe)
-        return base > 0 ? _refPow(base, Double(config.regularizationExponent)) : 1
+        return base > 0 ? pow(base, Double(config.regularizationExponent)) : 1
     }
 
     private func reg(_ d: Int) -> Double {
@@ -182,9 +188,3 @@
         return x
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-private func _refLog(_ x: Double) -> Double { Glibc.log(x) }
-private func _refPow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#endif

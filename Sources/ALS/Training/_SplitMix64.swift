@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// SplitMix64: a tiny, fast, well-mixed seeded generator (Steele et al.), so a seed gives the
 /// same factors on every platform and thread count.
 @_spi(Engine) public struct _SplitMix64: RandomNumberGenerator {
@@ -16,12 +22,6 @@
     public mutating func nextGaussian() -> Float {
         let u1 = max(Double(next() >> 11) * 0x1.0p-53, 1e-300)
         let u2 = Double(next() >> 11) * 0x1.0p-53
-        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
+        return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#endif

@@ -221,4 +221,6 @@ public final class Communicator {
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
