@@ -93,7 +93,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ALSCommandTests",
-            dependencies: ["ALSCommand", "ALS"],
+            dependencies: ["ALSCommand", "ALS", "ALSTuning"],
             path: "Tests/ALSCommandTests"
         ),
     ]

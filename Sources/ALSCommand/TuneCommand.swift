@@ -418,7 +418,8 @@ struct TuneOutcome {
             row += varying.map { Self.value($0, t.configuration) }
             if !extra.isEmpty { row.append(t.configuration.confidence.rawValue) }
             if auto { row.append(t.configuration.solver.rawValue) }
-            row.append(t.value.map(fixed) ?? (t.failure == nil ? "-" : "failed"))
+            // "-": pruned before a counted figure; "cut": stopped by the deadline; "failed": an error.
+            row.append(t.value.map(fixed) ?? (t.failure == nil ? "-" : t.failure == AutoSearch.Trial.stoppedByBudget ? "cut" : "failed"))
             if auto { row.append(t.confirmation.map(fixed) ?? "") }
             row += [String(format: "%.1f", t.seconds), j == best ? "*" : ""]
             table.add(row)

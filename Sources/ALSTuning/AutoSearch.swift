@@ -60,8 +60,10 @@ public struct AutoSearch: Sendable {
         public var iterationsTrained: Int
         /// Seconds spent training and scoring it.
         public var seconds: Double
-        /// Why it has no figure (a numerical failure, or the budget), else nil.
+        /// Why it has no figure (a numerical failure, or `Trial.stoppedByBudget`), else nil.
         public var failure: String?
+        /// The `failure` of a trial the deadline stopped before its first counted figure.
+        public static let stoppedByBudget = "stopped by the budget"
         /// Its figure on a second validation split (another seed), for the finalists.
         public var confirmation: Double? = nil
     }
@@ -293,7 +295,7 @@ struct _SearchRun {
         do {
             guard try fit.advance(to: iterations, deadline: deadline(end)) else {
                 stopped(at: end)
-                if trials[index].value == nil { trials[index].failure = "stopped by the budget" }
+                if trials[index].value == nil { trials[index].failure = Trial.stoppedByBudget }
                 return nil
             }
             trials[index].iterationsTrained = fit.iterations

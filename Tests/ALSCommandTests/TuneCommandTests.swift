@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @_spi(Engine) @testable import ALS
 @testable import ALSCommand
+import ALSTuning
 
 /// A scratch folder with a tiny ratings split: 30 users × 20 items, ratings 1–5 from a fixed
 /// pattern, about two thirds of the cells filled; test holds every fourth filled cell.
@@ -146,6 +147,21 @@ struct TuneCommandTests {
         #expect(try configurations(a) == configurations(b))
         // The test figures themselves do differ: the two test files are not the same.
         #expect(try text(a["test"]) != text(b["test"]))
+    }
+
+    /// Regression: a trial the deadline stopped before its first figure was printed as
+    /// "failed" in the trial table, as if it had hit an error.
+    @Test("tuneTableBudgetStopIsNotFailure: the table says cut for a trial stopped by the budget")
+    func tuneTableBudgetStopIsNotFailure() {
+        var outcome = TuneOutcome(metric: .ndcg(k: 10), budget: 60)
+        let base = ALSConfiguration(mode: .implicit)
+        for (value, failure) in [(0.25, nil), (nil, nil), (nil, AutoSearch.Trial.stoppedByBudget), (nil, "factorization failed")]
+            as [(Double?, String?)] {
+            outcome.trials.append(.init(number: outcome.trials.count + 1, phase: "placement", configuration: base,
+                                        value: value, iterationsTrained: 3, seconds: 1, failure: failure))
+        }
+        let cells = outcome.table(metric: .ndcg(k: 10)).rows.map { $0[$0.count - 4] }
+        #expect(cells == ["0.2500", "-", "cut", "failed"])
     }
 
     @Test("budgets parse as durations; --config is refused by tune")
