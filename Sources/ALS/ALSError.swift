@@ -9,8 +9,11 @@ import Foundation
 /// span into its flag (`--regularization`, `--item-ids text`, `--skip-invalid`).
 public enum ALSError: Error, Equatable, Sendable {
     /// A line of an input file could not be read. `line` and `column` are 1-based; `column` is 0
-    /// when the problem concerns the whole line (wrong field count, for example).
-    case malformedLine(file: String, line: Int, column: Int, text: String, reason: String)
+    /// when the problem concerns the whole line (wrong field count, for example). `skippable`
+    /// is true when the reader can skip such lines (the data loader's `skipInvalid`), and only
+    /// then does the message suggest it: split files, fold-in files and Matrix Market files are
+    /// read whole or not at all.
+    case malformedLine(file: String, line: Int, column: Int, text: String, reason: String, skippable: Bool = false)
     /// An id column read with `IDKind.auto` started with integer ids and has a text id at `line`
     /// (1-based; `column` is the 1-based character column). `side` is "user" or "item".
     case mixedIDKinds(file: String, line: Int, column: Int, text: String, side: String)
@@ -55,9 +58,10 @@ public enum ALSError: Error, Equatable, Sendable {
 extension ALSError: CustomStringConvertible, LocalizedError {
     public var description: String {
         switch self {
-        case let .malformedLine(file, line, column, text, reason):
+        case let .malformedLine(file, line, column, text, reason, skippable):
             let where_ = column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)"
-            return "\(where_): \(reason) (text: \"\(text)\"). Fix the line, or pass `skipInvalid: true` to skip and count such lines."
+            return "\(where_): \(reason) (text: \"\(text)\"). "
+                + (skippable ? "Fix the line, or pass `skipInvalid: true` to skip and count such lines." : "Fix the line.")
         case let .mixedIDKinds(file, line, column, text, side):
             return "\(file):\(line):\(column): \(side) id \"\(text)\" is text, but the \(side) ids before it are integers. Fix the line, or read every \(side) id as text (`\(side)IDs: .text`)."
         case let .emptyInput(file):

@@ -110,7 +110,7 @@ struct MisuseCommandTests {
 
     @Test("cliFlagsInLibraryErrors: library messages name parameters; the command line names the flags")
     func cliFlagsInLibraryErrors() throws {
-        let line = ALSError.malformedLine(file: "f", line: 2, column: 3, text: "x", reason: "value is not a number")
+        let line = ALSError.malformedLine(file: "f", line: 2, column: 3, text: "x", reason: "value is not a number", skippable: true)
         #expect(line.description.hasSuffix("Fix the line, or pass `skipInvalid: true` to skip and count such lines."))
         #expect(CommandLineText.rewrite(line.description).hasSuffix("Fix the line, or pass --skip-invalid to skip and count such lines."))
         #expect(line.localizedDescription == line.description && line.errorDescription == line.description)

@@ -113,8 +113,8 @@ struct InteractionListTests {
         do {
             _ = try InteractionList.read(path: file.path)
             Issue.record("read \(text)")
-        } catch let ALSError.malformedLine(path, l, c, _, why) {
-            #expect(path == file.path && l == line && c == column)
+        } catch let ALSError.malformedLine(path, l, c, _, why, skippable) {
+            #expect(path == file.path && l == line && c == column && !skippable)
             #expect(why == reason + "; write one interaction per line: item, item<TAB>value or item,value")
         }
         let empty = TemporaryFile("# nothing\n\n  \n")

@@ -3,7 +3,7 @@ import Testing
 
 /// The parts of a `.malformedLine` error, or nil for any other error.
 func malformed(_ e: ALSError?) -> (line: Int, column: Int, text: String, reason: String)? {
-    guard case .malformedLine(_, let line, let column, let text, let reason) = e else { return nil }
+    guard case .malformedLine(_, let line, let column, let text, let reason, _) = e else { return nil }
     return (line, column, text, reason)
 }
 

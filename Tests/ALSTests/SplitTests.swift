@@ -287,11 +287,14 @@ struct SplitFileTests {
         let dir = try temporaryDirectory()
         let path = try write(text, in: dir)
         let error = #expect(throws: ALSError.self) { try SplitFiles.load([path]) }
-        guard case let .malformedLine(file, l, c, _, reason) = error else {
+        guard case let .malformedLine(file, l, c, _, reason, skippable) = error else {
             Issue.record("expected malformedLine, got \(String(describing: error))")
             return
         }
         #expect(file == path && l == line && c == column, "\(reason)")
+        // Regression (malformedLineAdviceOnlyWhereSkippable): split files cannot skip lines, and
+        // their errors once told the user to pass `skipInvalid: true` all the same.
+        #expect(!skippable && error?.description.hasSuffix("). Fix the line.") == true, "\(String(describing: error))")
     }
 
     @Test("an empty file and a missing file are typed errors")

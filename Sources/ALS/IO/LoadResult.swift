@@ -32,7 +32,7 @@ public struct InvalidLine: Sendable, Equatable {
             return .mixedIDKinds(file: file, line: line, column: column, text: text,
                                  side: detail.hasPrefix("user") ? "user" : "item")
         }
-        return .malformedLine(file: file, line: line, column: column, text: text, reason: detail)
+        return .malformedLine(file: file, line: line, column: column, text: text, reason: detail, skippable: true)
     }
 }
 
