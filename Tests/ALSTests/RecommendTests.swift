@@ -191,6 +191,39 @@ struct RecommendFilterTests {
         }
     }
 
+    /// `.interactions(train)` compared the matrix's id maps with the model's on every query
+    /// (O(users + items), three quarters of a top-10 at the ML-20M shape); the model now
+    /// remembers the last matrix it accepted, by buffer identity.
+    @Test("seenMatrixAcceptedOnce: the id check runs once per matrix and never accepts other ids")
+    func seenMatrixAcceptedOnce() throws {
+        func rebuilt(itemIDs: [Int64]) throws -> InteractionMatrix {
+            // The fixture's ids (see `ServingFixture.model`) in fresh buffers, so only a real
+            // comparison can tell them equal.
+            var t = Triplets()
+            for u in 0 ..< data.users {
+                for i in ServingFixture.seen(data, u) {
+                    t.users.append(Int32(u))
+                    t.items.append(Int32(i))
+                    t.values.append(1)
+                }
+            }
+            return try InteractionMatrix(users: data.users, items: data.items, triplets: t,
+                                         userIDs: IDMap(integers: (0 ..< model.users).map { Int64($0 * 10 + 1) }),
+                                         itemIDs: IDMap(integers: itemIDs))
+        }
+        let ids = (0 ..< model.items).map { Int64($0 * 5 + 2) }
+        let same = try rebuilt(itemIDs: ids), reversed = try rebuilt(itemIDs: ids.reversed())
+        #expect(same.itemIDs == model.itemIDs && same.userIDs == model.userIDs)
+        #expect(!model._cache.isAccepted(seenMatrix: same))
+        let expected = try model.recommend(user: 3, k: 10, excludeSeen: .interactions(data))
+        for _ in 0 ..< 2 {
+            #expect(try model.recommend(user: 3, k: 10, excludeSeen: .interactions(same)) == expected)
+            #expect(model._cache.isAccepted(seenMatrix: same))
+            #expect(throws: ALSError.self) { try model.recommend(user: 3, k: 10, excludeSeen: .interactions(reversed)) }
+            #expect(!model._cache.isAccepted(seenMatrix: reversed))
+        }
+    }
+
     @Test("k results while enough candidates remain, all of them otherwise")
     func resultCounts() throws {
         for u in 0 ..< model.users {

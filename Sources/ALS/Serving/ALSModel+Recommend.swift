@@ -147,6 +147,7 @@ extension ALSModel {
     /// Equal counts are not enough: the same file loaded with other id options numbers its
     /// items otherwise, and the wrong items would be left out.
     internal func _checkSeenMatrix(_ m: InteractionMatrix) throws {
+        if _cache.isAccepted(seenMatrix: m) { return }
         guard m.items == items else {
             throw ALSError.shapeMismatch(
                 "the interaction matrix has \(m.items) items, the model \(items); pass the matrix the model was trained on, or model.reindexed(matrix)")
@@ -156,6 +157,7 @@ extension ALSModel {
             throw ALSError.shapeMismatch(
                 "the interaction matrix numbers its \(m.itemIDs.isPrefix(of: itemIDs) ? "users" : "items") otherwise than the model (another file, or the same file loaded with other id options); pass model.reindexed(matrix), which matches the ids")
         }
+        _cache.accept(seenMatrix: m)
     }
 
     internal func _checkIndex(_ i: Int, _ side: _Side) throws {

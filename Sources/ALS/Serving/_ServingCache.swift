@@ -1,6 +1,6 @@
 /// Values derived from a model's factors that serving needs again and again: the Euclidean norm
 /// of every user and item row (cosine similarity, and the error bound of the BLAS pre-selection),
-/// the largest |item bias|, the Int16 item factors of single-user pre-selection, the items in
+/// the largest |item bias|, the Int8 item factors of single-user pre-selection, the items in
 /// descending norm order of batch recommend and the Grams of user and item fold-in. Computed on first use, then shared by every copy of the model.
 ///
 /// A final class behind a `let`, so `ALSModel` stays an immutable `Sendable` value; each lazy
@@ -21,6 +21,7 @@ internal final class _ServingCache: Sendable {
     private let itemsByNormOrder = _Locked<_ItemsByNorm?>(nil)
     private let foldIn = _Locked<_FoldInContext?>(nil)
     private let itemFoldIn = _Locked<_FoldInContext?>(nil)
+    private let acceptedSeenIDs = _Locked<(users: IDMap, items: IDMap)?>(nil)
 
     init() {}
 
@@ -34,10 +35,27 @@ internal final class _ServingCache: Sendable {
         Self.value(itemBiasBound) { model.itemBiases.reduce(Float(0)) { max($0, abs($1)) } }
     }
 
-    /// The item factors as Int16 for single-user pre-selection, or nil when they cannot be
+    /// The item factors as Int8 for single-user pre-selection, or nil when they cannot be
     /// quantised (see `_QuantizedFactors`).
     func quantizedItems(of model: ALSModel) -> _QuantizedFactors? {
         Self.value(quantizedItemFactors) { _QuantizedFactors(model._itemFactors, rows: model.items, k: model.factors) }
+    }
+
+    /// True when `m`'s id maps are the very buffers of the last matrix `accept(seenMatrix:)` took:
+    /// a caller that passes its training matrix with every query (`.interactions(train)`) pays
+    /// the O(users + items) id comparison of `_checkSeenMatrix` once. Identity, not equality:
+    /// the cache holds the accepted maps, so their buffers stay alive and cannot be reused, and
+    /// an id map is immutable, so the same buffer means the same ids.
+    func isAccepted(seenMatrix m: InteractionMatrix) -> Bool {
+        acceptedSeenIDs.withLock { accepted in
+            guard let a = accepted else { return false }
+            return a.users.storage._isSameBuffer(as: m.userIDs.storage) && a.items.storage._isSameBuffer(as: m.itemIDs.storage)
+        }
+    }
+
+    /// Remembers `m`'s id maps after `_checkSeenMatrix` found them to match the model's.
+    func accept(seenMatrix m: InteractionMatrix) {
+        acceptedSeenIDs.withLock { $0 = (m.userIDs, m.itemIDs) }
     }
 
     /// The item factors in descending norm order, for the early stop of batch recommend.
@@ -89,4 +107,18 @@ internal enum _Side: Sendable {
     case user, item
 
     var name: String { self == .user ? "user" : "item" }
+}
+
+extension IDMap.Storage {
+    /// True when both hold the same array buffer (so the same ids, an `IDMap` being immutable).
+    func _isSameBuffer(as other: IDMap.Storage) -> Bool {
+        func same<T>(_ a: [T], _ b: [T]) -> Bool {
+            a.count == b.count && a.withUnsafeBufferPointer { p in b.withUnsafeBufferPointer { p.baseAddress == $0.baseAddress } }
+        }
+        switch (self, other) {
+        case let (.integers(a), .integers(b)): return same(a, b)
+        case let (.strings(a), .strings(b)): return same(a, b)
+        default: return false
+        }
+    }
 }
