@@ -45,39 +45,29 @@ ALS_AVX2 __m256i scores_row(const int8_t *y, const int16_t *q, int64_t chunks) {
     return s;
 }
 
+// The whole blocks of eight rows; returns the first row left over. Inlined, so that a constant
+// `chunks` unrolls the row loop and keeps the query in registers.
+ALS_AVX2 int64_t scores_blocks(int64_t rows, int64_t stride, int64_t chunks, const int8_t *restrict Y,
+                               const int16_t *restrict q, __m256 vf, float *restrict out) {
+    int64_t i = 0;
+    for (; i + 8 <= rows; i += 8) {
+        __m256i r[8];
+        for (int j = 0; j < 8; j++) r[j] = scores_row(Y + (i + j) * stride, q, chunks);
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(scores_reduce8(r)), vf));
+    }
+    return i;
+}
+
 __attribute__((target("avx2")))
 static void scores_avx2(int64_t rows, int64_t stride, const int8_t *restrict Y, const int16_t *restrict q,
                         float factor, float *restrict out) {
-    const int64_t chunks = stride / 16;
     const __m256 vf = _mm256_set1_ps(factor);
-    int64_t i = 0;
-    if (chunks == 4) {
-        // k ≤ 64 (the common serving width): the query stays in four registers.
-        const __m256i q0 = _mm256_loadu_si256((const __m256i *)q), q1 = _mm256_loadu_si256((const __m256i *)(q + 16));
-        const __m256i q2 = _mm256_loadu_si256((const __m256i *)(q + 32)), q3 = _mm256_loadu_si256((const __m256i *)(q + 48));
-        for (; i + 8 <= rows; i += 8) {
-            __m256i r[8];
-            for (int j = 0; j < 8; j++) {
-                const int8_t *y = Y + (i + j) * 64;
-                __m256i s = _mm256_madd_epi16(q0, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)y)));
-                s = _mm256_add_epi32(s, _mm256_madd_epi16(q1, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(y + 16)))));
-                s = _mm256_add_epi32(s, _mm256_madd_epi16(q2, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(y + 32)))));
-                s = _mm256_add_epi32(s, _mm256_madd_epi16(q3, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(y + 48)))));
-                r[j] = s;
-            }
-            _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(scores_reduce8(r)), vf));
-        }
-    } else {
-        for (; i + 8 <= rows; i += 8) {
-            __m256i r[8];
-            for (int j = 0; j < 8; j++) r[j] = scores_row(Y + (i + j) * stride, q, chunks);
-            _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(scores_reduce8(r)), vf));
-        }
-    }
-    // The last rows % 8 rows: the same exact sums, one row at a time.
+    // k ≤ 64, the common serving width, gets its own copy with four chunks known.
+    int64_t i = stride == 64 ? scores_blocks(rows, 64, 4, Y, q, vf, out)
+                             : scores_blocks(rows, stride, stride / 16, Y, q, vf, out);
+    // The last rows % 8 rows: the same exact sums, one row at a time (r[1..7] are zero).
     for (; i < rows; i++) {
-        __m256i r[8] = {scores_row(Y + i * stride, q, chunks)};
-        for (int j = 1; j < 8; j++) r[j] = _mm256_setzero_si256();
+        __m256i r[8] = {scores_row(Y + i * stride, q, stride / 16)};
         out[i] = (float)_mm256_extract_epi32(scores_reduce8(r), 0) * factor;
     }
 }

@@ -11,7 +11,7 @@ internal import CALSKernels
 /// best are scored again with the canonical expression (see `_Scoring.swift`), so results are
 /// exactly those of the Float32 path. Int8 rows are coarser than Int16 ones (a step of
 /// max|v| / 127), which widens the slack and so the number of candidates scored again; the
-/// query stays Int16. On models trained with the defaults (ml100k, k = 10) about 16 candidates
+/// query stays Int16. On models trained with the defaults (ml100k, top-10) about 16 candidates
 /// per user of some 1,500 items pass to the exact pass (test `fewCandidates`).
 ///
 /// Quantisation. Every value v of the item matrix becomes q = round(v · scale),
