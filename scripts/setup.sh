@@ -8,9 +8,14 @@
 # need it.
 #   libopenmpi-dev      mpi.h and ompi-c.pc (the CMPI system-library target)
 #   openmpi-bin         mpirun
+# `bash scripts/setup.sh ials` installs what Benchmarks/ials/run.sh needs to build Google's
+# iALS++ outside the repo (a benchmark peer only; nothing of SwiftALS uses them):
+#   libeigen3-dev       Eigen headers
+#   g++                 its compiler
 set -euo pipefail
 packages=(libopenblas-dev libsuitesparse-dev pkg-config)
 if [ "${1:-}" = "mpi" ]; then packages+=(libopenmpi-dev openmpi-bin); fi
+if [ "${1:-}" = "ials" ]; then packages+=(libeigen3-dev g++); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
