@@ -17,7 +17,7 @@
 # The data: Gowalla train (LightGCN's split, read in place) is split per user 80/20 with
 # `als split --seed 1`; both train on the 80 % and are scored on the 20 %, so the test file is
 # never read. The objective is iALS++'s: Σ_obs (ŷ − 1)² + α₀ Σ_all ŷ² + λ Σ (n + α₀·N)^ν ‖w‖²
-# with α₀ = 0.1 (its unobserved_weight), ν = 1 and λ = LAMBDA (default 1e-4, its default).
+# with α₀ = ALPHA0 (default 0.1, its unobserved_weight), ν = 1 and λ = LAMBDA (default 1e-4, its default).
 # Dividing by α₀ and rescaling ŷ by 1 + α₀ (which keeps every ranking) gives SwiftALS's implicit
 # mode with linear confidence 1 + α·r, α = 1/α₀, and λ·(1 + 1/α₀) frequency-scaled with α₀:
 # the same minimiser, so the same number of epochs is the same amount of work for both.
@@ -34,6 +34,7 @@ FACTORS="${FACTORS:-256,512,1024}"
 EPOCHS="${EPOCHS:-8}"
 THREADS="${THREADS:-2}"
 LAMBDA="${LAMBDA:-0.0001}"
+ALPHA0="${ALPHA0:-0.1}"
 BLOCK="${BLOCK:-128}"
 SOLVERS="${SOLVERS:-subspace,cg}"
 for f in ialspp_main.cc recommender.h; do
@@ -42,7 +43,8 @@ done
 [ -f "$DATA" ] || { echo "ials: $DATA is missing (the shared data sets live in ../shared)" >&2; exit 1; }
 bash scripts/setup.sh ials
 mkdir -p "$WORK/bin"
-if [ ! -x "$WORK/bin/ialspp_main" ] || [ "$IALS_SRC/ialspp_main.cc" -nt "$WORK/bin/ialspp_main" ]; then
+if [ ! -x "$WORK/bin/ialspp_main" ] || [ "$IALS_SRC/ialspp_main.cc" -nt "$WORK/bin/ialspp_main" ] ||
+    [ "$IALS_SRC/recommender.h" -nt "$WORK/bin/ialspp_main" ]; then
     echo "ials: building iALS++ from $IALS_SRC" >&2
     g++ -pthread -I /usr/include/eigen3 -I "$IALS_SRC" -O3 -Wall -march=native -w \
         "$IALS_SRC/ialspp_main.cc" -o "$WORK/bin/ialspp_main"
@@ -53,35 +55,37 @@ ALS="$(swift build -c release --show-bin-path)/als"
 for f in train test; do
     { echo "uid,sid"; awk -F'\t' '{print $1 "," $2}' "$WORK/val/$f.tsv"; } > "$WORK/$f.csv"
 done
-OURS_LAMBDA="$(awk -v l="$LAMBDA" 'BEGIN { printf "%.10g", l * 11 }')"
+# α = 1/α₀ and λ·(1 + 1/α₀): the mapping derived above.
+OURS_ALPHA="$(awk -v a="$ALPHA0" 'BEGIN { printf "%.10g", 1 / a }')"
+OURS_LAMBDA="$(awk -v l="$LAMBDA" -v a="$ALPHA0" 'BEGIN { printf "%.10g", l * (1 + 1 / a) }')"
+# "each epoch's seconds | their mean" from one number per line, divided by $1.
+seconds_cells() { awk -v d="$1" '{ s += $1 / d; printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / d } END { printf " | %.2f", s / NR }'; }
 echo "ials: $(dpkg-query -W -f='Eigen ${Version}' libeigen3-dev), $(g++ --version | head -1)," \
     "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "| implementation | factors | s/epoch, each epoch | mean s/epoch | validation Recall@20 after $EPOCHS |"
 echo "|---|---|---|---|---|"
 for k in ${FACTORS//,/ }; do
     "$WORK/bin/ialspp_main" --train_data "$WORK/train.csv" --test_train_data "$WORK/train.csv" \
-        --test_test_data "$WORK/test.csv" --embedding_dim "$k" --unobserved_weight 0.1 \
+        --test_test_data "$WORK/test.csv" --embedding_dim "$k" --unobserved_weight "$ALPHA0" \
         --regularization "$LAMBDA" --regularization_exp 1.0 --block_size "$BLOCK" \
         --epochs "$EPOCHS" --eval_during_training 0 > "$WORK/ialspp.log"
-    each="$(grep -o 'Train=[0-9]*' "$WORK/ialspp.log" | cut -d= -f2 | awk '{printf "%s%.2f", (NR>1?", ":""), $1/1000}')"
-    mean="$(grep -o 'Train=[0-9]*' "$WORK/ialspp.log" | cut -d= -f2 | awk '{s+=$1} END {printf "%.2f", s/NR/1000}')"
+    cells="$(grep -o 'Train=[0-9]*' "$WORK/ialspp.log" | cut -d= -f2 | seconds_cells 1000)"
     recall="$(grep -o 'Rec20=[0-9.]*' "$WORK/ialspp.log" | tail -1 | cut -d= -f2)"
-    echo "| iALS++ (block $BLOCK) | $k | $each | $mean | $recall |"
+    echo "| iALS++ (block $BLOCK) | $k | $cells | $recall |"
     for solver in ${SOLVERS//,/ }; do
         extra=(--solver "$solver")
         label="SwiftALS $solver"
         if [ "$solver" = subspace ]; then extra+=(--block-size "$BLOCK"); label+=" (block $BLOCK)"; fi
         if [ "$solver" = cg ]; then label+=" (3 steps)"; fi
         "$ALS" train "$WORK/val/train.tsv" --factors "$k" --iterations "$EPOCHS" --threads "$THREADS" \
-            --confidence linear --alpha 10 --regularization "$OURS_LAMBDA" \
-            --regularization-exponent 1 --regularization-alpha0 0.1 --no-loss "${extra[@]}" \
+            --confidence linear --alpha "$OURS_ALPHA" --regularization "$OURS_LAMBDA" \
+            --regularization-exponent 1 --regularization-alpha0 "$ALPHA0" --no-loss "${extra[@]}" \
             --output "$WORK/m.als" 2> "$WORK/ours.log" > /dev/null
         grep -m1 'OpenBLAS' "$WORK/ours.log" >&2 || true
-        each="$(grep -o '  [0-9.]* s  (elapsed' "$WORK/ours.log" | awk '{printf "%s%.2f", (NR>1?", ":""), $1}')"
-        mean="$(grep -o '  [0-9.]* s  (elapsed' "$WORK/ours.log" | awk '{s+=$1} END {printf "%.2f", s/NR}')"
+        cells="$(grep -o '  [0-9.]* s  (elapsed' "$WORK/ours.log" | awk '{print $1}' | seconds_cells 1)"
         recall="$("$ALS" evaluate "$WORK/m.als" --train "$WORK/val/train.tsv" --test "$WORK/val/test.tsv" \
             --k 20 --allow-unknown --format json --quiet |
             python3 -c 'import json, sys; print("%.4f" % json.load(sys.stdin)["metrics"]["capped-recall@20"])')"
-        echo "| $label | $k | $each | $mean | $recall |"
+        echo "| $label | $k | $cells | $recall |"
     done
 done
