@@ -28,10 +28,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Number of iterations (a user half-step and an item half-step each; default \(defaults(.implicit).iterations)).")
     var iterations: Int?
 
-    @Option(help: "Linear solver: cholesky (exact; the default), cg (warm-started conjugate gradient) or subspace (iALS++ block coordinate descent, for hundreds to thousands of factors).")
+    @Option(help: "Linear solver: cholesky (exact), cg (warm-started conjugate gradient) or subspace (iALS++ block coordinate descent, for hundreds to thousands of factors). Default: cholesky up to 128 factors, cg above.")
     var solver: ALSConfiguration.Solver?
 
-    @Option(help: "Conjugate-gradient steps per row and half-step (with --solver cg; default \(defaults(.implicit).cgSteps)).")
+    @Option(help: "Conjugate-gradient steps per row and half-step (with --solver cg, the default above 128 factors; default \(defaults(.implicit).cgSteps)).")
     var cgSteps: Int?
 
     @Option(help: "Dimensions per block of the subspace solver (with --solver subspace; default \(defaults(.implicit).blockSize); a block of at least --factors is the exact solve).")
@@ -150,7 +150,7 @@ struct TrainingOptions: ParsableArguments {
                 c = m
             }
         } else {
-            c = ALSConfiguration(mode: mode ?? .implicit)
+            c = ALSConfiguration(mode: mode ?? .implicit, factors: factors ?? ALSConfiguration.defaultFactors)
         }
         if let factors { c.factors = factors }
         if let regularization { c.regularization = regularization }

@@ -21,7 +21,8 @@ import Dispatch
 /// 3. **Capacity**: doubling factor counts (the conjugate-gradient solver above 128) while the
 ///    best figure at the new count beats the last count's by 0.3 % (two misses end it) and the
 ///    predicted time of the next count fits; at each count, λ and α are placed again among the
-///    centre's neighbours and two distant earlier configurations, by successive halving.
+///    centre's neighbours and two distant earlier configurations, by successive halving (a
+///    distant one that halving prunes at one count is not tried at the next).
 /// 4. **Polish** at the best factor count: λ and α moved by ±¼ decade, then ±⅛, and so on.
 /// 5. **Refinement at the chosen factor count**, while time remains.
 ///
@@ -264,7 +265,7 @@ struct _SearchRun {
     /// A configuration of a point, with the solver chosen by factor count unless kept.
     func configuration(_ p: _SearchPoint) -> ALSConfiguration {
         var c = p.configuration(search.base, fixed: search.fixed, keepConfidence: search.keepConfidence, scale: scale)
-        if !search.keepSolver { c.solver = c.factors > 128 ? .cg : .cholesky }
+        if !search.keepSolver { c.solver = ALSConfiguration.recommendedSolver(factors: c.factors) }
         return c
     }
 
@@ -594,7 +595,8 @@ struct _SearchRun {
 
     /// Doubles the factor count from the best placement while the best figure at the new count
     /// beats the previous count's by more than 0.3 % (two misses end it), re-placing λ and α at
-    /// each count among `neighbours` by successive halving. Up to six neighbours where the budget
+    /// each count among `neighbours` and two `alternatives` by successive halving (an alternative
+    /// pruned at one count is retired from the larger ones). Up to six neighbours where the budget
     /// holds about four full trainings of the new size beside the refit, three where it holds
     /// two, one where it holds one. The size is predicted from the measured growth of the time
     /// per iteration from one count to the next (4× before the first measurement).
@@ -608,6 +610,11 @@ struct _SearchRun {
         var perIteration = trials[b].seconds / Double(max(trials[b].iterationsTrained, 1))
         var misses = 0
         var growth = 4.0
+        // Distant configurations (at the placement's factor count) that successive halving cut
+        // at some count: a larger count does not try them again. Pruned means ranked below two
+        // thirds of the configurations it was measured against, at the factor count nearest the
+        // next one; re-trying it at every doubling cost a quarter of a level's time on Gowalla.
+        var retired: [_SearchPoint] = []
         while centre.factors * 2 <= search.largestFactors, centre.factors < rank, misses < 2 {
             let levelRungs = laterRungs
             let full = growth * perIteration * Double(levelRungs.last ?? 1) + 2 * scoreSeconds
@@ -618,12 +625,20 @@ struct _SearchRun {
             centre.factors *= 2
             let first = trials.count
             var candidates = neighbours(centre, count: count == 6 ? 4 : count == 3 ? 2 : 1)
-            for var p in alternatives(to: centre).prefix(count == 6 ? 2 : count == 3 ? 1 : 0) {
+            let hedges = alternatives(to: centre).filter { !retired.contains($0) }.prefix(count == 6 ? 2 : count == 3 ? 1 : 0)
+            for var p in hedges {
                 p.factors = centre.factors
                 candidates.append(p)
             }
             halving(candidates, phase: .capacity, end: searchEnd, rungs: levelRungs)
             let level = first ..< trials.count
+            for p in hedges {
+                let tried = level.filter { i in var q = points[i]; q.factors = p.factors; return q == p }
+                // Pruned: trained, not stopped by the budget, and short of the level's last rung.
+                if tried.contains(where: { trials[$0].failure == nil && trials[$0].iterationsTrained < (levelRungs.last ?? 1) }) {
+                    retired.append(p)
+                }
+            }
             guard let top = level.filter({ trials[$0].value != nil }).max(by: { isBetter(trials[$1].value, than: trials[$0].value) }) else { return }
             let t = trials[top]
             let measured = t.seconds / Double(max(t.iterationsTrained, 1))

@@ -22,6 +22,24 @@ struct TrainingOptionsTests {
         #expect(!off.biases && !off.globalMean)
     }
 
+    @Test("the default solver follows the factor count: Cholesky to 128, CG above, from the library, the flags and a file")
+    func solverByFactors() throws {
+        #expect(ALSConfiguration(mode: .implicit).solver == .cholesky)
+        #expect(ALSConfiguration(mode: .implicit, factors: 128).solver == .cholesky)
+        #expect(ALSConfiguration(mode: .explicit, factors: 129).solver == .cg)
+        #expect(ALSConfiguration(mode: .implicit, factors: 1024).solver == .cg)
+        #expect(try configuration(["--factors", "128"]).solver == .cholesky)
+        #expect(try configuration(["--factors", "512"]).solver == .cg)
+        #expect(try configuration(["--factors", "512"]) == ALSConfiguration(mode: .implicit, factors: 512))
+        #expect(try configuration(["--factors", "512", "--solver", "subspace"]).solver == .subspace)
+        // --cg-steps does something once the factor count makes CG the solver.
+        #expect(try configuration(["--factors", "256", "--cg-steps", "5"]).cgSteps == 5)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("als-solver-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try #"{"mode": "implicit", "factors": 1024}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try configuration(["--config", file]).solver == .cg)
+    }
+
     @Test("configurations that cannot learn are refused with the reason and a fix")
     func cannotLearn() throws {
         var c = ALSConfiguration(mode: .implicit)

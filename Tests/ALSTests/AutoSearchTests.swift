@@ -120,6 +120,30 @@ struct AutoSearchTests {
         #expect(run.trials[index].configuration.iterations == run.rungs[0])
     }
 
+    @Test("capacityRetriesPrunedHedges: a distant configuration that successive halving pruned at one factor count is not trained again at a larger one")
+    func capacityRetriesPrunedHedges() throws {
+        let data = try plantedImplicit(users: 200, items: 160, perUser: 14)
+        var s = search(.implicit, budget: 120)
+        s.largestFactors = 256
+        let r = try s.run(train: data)
+        #expect(!r.budgetCut)
+        // The same point at another count: factor count, rung and the solver chosen by count aside.
+        func key(_ c: ALSConfiguration) -> ALSConfiguration { var c = c; c.factors = 0; c.iterations = 0; c.solver = .cholesky; return c }
+        let placed = r.trials.filter { $0.phase == .placement }.map { key($0.configuration) }
+        let capacity = r.trials.filter { $0.phase == .capacity }
+        let counts = Set(capacity.map(\.configuration.factors)).sorted()
+        #expect(counts.count >= 2)  // the check needs two doublings
+        // The hedges: capacity trials of a placed configuration (the centre's neighbours are new points).
+        let hedges = capacity.filter { placed.contains(key($0.configuration)) }
+        #expect(!hedges.isEmpty)
+        // Pruned: short of the iterations the level's best trained to (its last rung).
+        func lastRung(_ factors: Int) -> Int { capacity.filter { $0.configuration.factors == factors }.map(\.iterationsTrained).max() ?? 0 }
+        for h in hedges where h.failure == nil && h.iterationsTrained < lastRung(h.configuration.factors) {
+            let again = capacity.filter { key($0.configuration) == key(h.configuration) && $0.configuration.factors > h.configuration.factors }
+            #expect(again.isEmpty, "pruned at \(h.configuration.factors) factors, trained again at \(again.map(\.configuration.factors))")
+        }
+    }
+
     @Test("a budget too small for the plan is respected within 10 %, and says it cut the plan")
     func budget() throws {
         let data = try plantedImplicit(users: 600, items: 400, perUser: 30)

@@ -61,7 +61,8 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     public var regularization: Float
     /// Number of full iterations (a user half-step plus an item half-step). Default 15, as implicit.
     public var iterations: Int = 15
-    /// Default `.cholesky` (exact; the fastest at the default 64 factors).
+    /// Default `recommendedSolver(factors:)` of the factor count given to `init(mode:factors:)`:
+    /// exact Cholesky up to 128 factors, conjugate gradient above.
     public var solver: Solver = .cholesky
     /// CG steps per row per half-step. Default 3, as implicit: warm starts make more wasteful.
     public var cgSteps: Int = 3
@@ -115,9 +116,22 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     /// The default factor count of every mode.
     @_spi(Engine) public static let defaultFactors = 64
 
-    /// The recommended configuration of `mode` (see each property for its default and why).
-    public init(mode: Mode) {
+    /// The solver for `factors` unknowns per row: `.cholesky` (exact) up to 128, `.cg` above.
+    /// Cholesky costs n·k² + k³/3 per row and CG n·k + k² per step, so past a few hundred
+    /// factors the exact solve takes minutes per iteration: on Gowalla at 256 factors CG took a
+    /// fortieth of Cholesky's time for nearly the same loss (BENCHMARKS.md, "Large factor
+    /// counts"). Up to 128 Cholesky is kept for its exact steps at a cost that stays small.
+    /// `AutoSearch` chooses by the same rule.
+    public static func recommendedSolver(factors: Int) -> Solver {
+        factors > 128 ? .cg : .cholesky
+    }
+
+    /// The recommended configuration of `mode` at `factors` (default 64; see each property for
+    /// its default and why).
+    public init(mode: Mode, factors: Int = 64) {
         self.mode = mode
+        self.factors = factors
+        solver = Self.recommendedSolver(factors: factors)
         regularization = mode == .implicit ? 1 : 0.1
         alpha = mode == .implicit ? 10 : 1
         confidence = mode == .implicit ? .log : .linear
@@ -162,7 +176,8 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
 
 extension ALSConfiguration {
     /// Decodes a configuration written by `als tune --save-best` (or by hand): `mode` is required,
-    /// every other key is optional and defaults to the mode's recommended value, and an unknown
+    /// every other key is optional and defaults to the mode's recommended value (the solver to
+    /// the factor count's, `recommendedSolver(factors:)`), and an unknown
     /// key is an error (a misspelt hyperparameter must not be silently ignored).
     public init(from decoder: any Decoder) throws {
         let names = try decoder.container(keyedBy: _AnyKey.self)
@@ -173,11 +188,11 @@ extension ALSConfiguration {
                 debugDescription: "unknown key '\(unknown)'; the keys are \(CodingKeys.allNames.sorted().joined(separator: ", "))"))
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(mode: try c.decode(Mode.self, forKey: .mode))
+        self.init(mode: try c.decode(Mode.self, forKey: .mode),
+                  factors: try c.decodeIfPresent(Int.self, forKey: .factors) ?? 64)
         func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
             if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
         }
-        try read(.factors, into: &factors)
         try read(.regularization, into: &regularization)
         try read(.iterations, into: &iterations)
         try read(.solver, into: &solver)
