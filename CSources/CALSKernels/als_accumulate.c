@@ -117,6 +117,56 @@ static int32_t accumulate_block_wide(int32_t k, int64_t nb, const int32_t *idx, 
 #define ALS_HAS_WIDE 1
 #endif
 
+// AVX2 + FMA without AVX-512 (Zen, pre-Skylake-X Intel): the 4 × 32 tile of `accumulate_block`
+// is eight 16-float accumulators, sixteen ymm registers, all the AVX2 register file, and its
+// clone spills an accumulator to the stack every few multiply-adds. Here a tile is R rows × 16
+// columns in 8-float vectors: 2R accumulators, two loads of y_j and R broadcasts of s_j per 2R
+// FMAs. R = 6 (twelve accumulators, fifteen registers) keeps both FMA pipes busy with room for
+// their latency; 4, 2 and 1 finish the rows k leaves. A tile starts at the 16-column boundary at
+// or below the diagonal; columns past the last multiple of 16 go through `column_tail`.
+#if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
+#define AVX2_COLS 16
+// Rows i0 … i0 + R − 1 (R a constant at every call, so the loops over r unroll and the
+// accumulators stay in registers).
+ALS_INLINE void avx2_rows(const int R, int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                          const float *Y, int64_t ldy, float *A, int32_t lda, int32_t i0) {
+    const int32_t kFullCols = k - k % AVX2_COLS;
+    for (int32_t c0 = i0 - i0 % AVX2_COLS; c0 < kFullCols; c0 += AVX2_COLS) {
+        als_v8 a[6][2];
+        for (int r = 0; r < R; r++) a[r][0] = a[r][1] = (als_v8){0};
+        for (int64_t j = 0; j < nb; j++) {
+            const float *y = Y + (int64_t)idx[j] * ldy + c0;
+            const float *s = S + j * k + i0;
+            const als_v8 y0 = als_load8(y), y1 = als_load8(y + 8);
+            for (int r = 0; r < R; r++) {
+                // A vector literal, not 0 + s: that add (kept for s = −0) costs an instruction.
+                const float v = s[r];
+                const als_v8 sr = {v, v, v, v, v, v, v, v};
+                a[r][0] += sr * y0;
+                a[r][1] += sr * y1;
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            float *row = A + (int64_t)(i0 + r) * lda + c0;
+            als_store8(row, als_load8(row) + a[r][0]);
+            als_store8(row + 8, als_load8(row + 8) + a[r][1]);
+        }
+    }
+    column_tail(k, nb, idx, S, Y, ldy, A, lda, i0, R, kFullCols);
+}
+
+__attribute__((target("avx2,fma")))
+static void accumulate_block_avx2(int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                                  const float *Y, int64_t ldy, float *A, int32_t lda) {
+    int32_t i0 = 0;
+    for (; i0 + 6 <= k; i0 += 6) avx2_rows(6, k, nb, idx, S, Y, ldy, A, lda, i0);
+    if (i0 + 4 <= k) { avx2_rows(4, k, nb, idx, S, Y, ldy, A, lda, i0); i0 += 4; }
+    if (i0 + 2 <= k) { avx2_rows(2, k, nb, idx, S, Y, ldy, A, lda, i0); i0 += 2; }
+    if (i0 < k) avx2_rows(1, k, nb, idx, S, Y, ldy, A, lda, i0);
+}
+#define ALS_HAS_AVX2 1
+#endif
+
 // Narrow rows (k < 32, as in small explicit models, whose k is the factors plus one or two bias
 // columns): the 4 × 32 tiles above do not apply, so
 //
@@ -193,9 +243,11 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
                             float *scratch) {
     if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k || lda < k) return ALS_INVALID_ARGUMENT;
 #ifdef ALS_HAS_WIDE
-    // The 8-row tiles need AVX-512 (asked once per call, not once per block).
+    // The 8-row tiles need AVX-512, the 16-column ones AVX2 and FMA (asked once per call, not
+    // once per block).
     const int wide = k >= 32 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+    const int avx2 = k >= 32 && !wide && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
     for (int64_t j0 = 0; j0 < n; j0 += ALS_ACCUMULATE_BLOCK) {
         int64_t nb = n - j0 < ALS_ACCUMULATE_BLOCK ? n - j0 : ALS_ACCUMULATE_BLOCK;
@@ -206,6 +258,9 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
             int32_t done = 0;
 #ifdef ALS_HAS_WIDE
             if (wide) done = accumulate_block_wide(k, nb, idx + j0, scratch, Y, ldy, A, lda);
+#endif
+#ifdef ALS_HAS_AVX2
+            if (avx2) { accumulate_block_avx2(k, nb, idx + j0, scratch, Y, ldy, A, lda); continue; }
 #endif
             accumulate_block(k, nb, idx + j0, scratch, Y, ldy, A, lda, done);
         }

@@ -8,7 +8,7 @@ import Testing
 @Suite("Kernel: als_accumulate against a plain loop")
 struct KernelAccumulateTests {
     @Test("A += Σ d·y yᵀ (upper triangle) and b += Σ t·y match a Double loop",
-          arguments: [1, 2, 3, 5, 8, 10, 15, 16, 17, 24, 31, 32, 33, 40, 64, 66])
+          arguments: [1, 2, 3, 5, 8, 10, 15, 16, 17, 24, 31, 32, 33, 40, 48, 64, 66, 100, 130])
     func matchesPlainLoop(k: Int) throws {
         var rng = TestRNG(seed: UInt64(k))
         let rowsOfY = 50, ldy = k + 3  // a padded leading dimension, as a strided view would have
