@@ -105,13 +105,54 @@ ALS_INLINE void sparse_product(int32_t k, int64_t n, const int32_t *idx, const f
 #define ALS_RED_1(a, b) (__builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) + \
                          __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31))
 
+// AVX2 + FMA without AVX-512: the sixteen 16-float accumulators below are 32 ymm registers,
+// twice the AVX2 register file, and that clone spills them. Here the 16 dots of a block are two
+// groups of 8 rows, each in eight 8-float accumulators (ten registers with v and a load),
+// reduced by the 8-lane form of the same tree. dots[e] = R[e]·v over all k.
+#if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
+#define ALS_R8_4(a, b) (__builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11) + __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15))
+#define ALS_R8_2(a, b) (__builtin_shufflevector(a, b, 0, 1, 4, 5, 8, 9, 12, 13) + __builtin_shufflevector(a, b, 2, 3, 6, 7, 10, 11, 14, 15))
+#define ALS_R8_1(a, b) (__builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14) + __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15))
+__attribute__((target("avx2,fma")))
+static void block_dots_avx2(int32_t k, const float *R, const float *v, float *dots) {
+    for (int g = 0; g < 16; g += 8) {
+        const float *G = R + (int64_t)g * k;
+        als_v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+        int32_t i = 0;
+        for (; i + 8 <= k; i += 8) {
+            const als_v8 vv = als_load8(v + i);
+            const float *r = G + i;
+            a0 += als_load8(r) * vv;         a1 += als_load8(r + k) * vv;
+            a2 += als_load8(r + 2 * k) * vv; a3 += als_load8(r + 3 * k) * vv;
+            a4 += als_load8(r + 4 * k) * vv; a5 += als_load8(r + 5 * k) * vv;
+            a6 += als_load8(r + 6 * k) * vv; a7 += als_load8(r + 7 * k) * vv;
+        }
+        als_v8 s = ALS_R8_1(ALS_R8_2(ALS_R8_4(a0, a1), ALS_R8_4(a2, a3)), ALS_R8_2(ALS_R8_4(a4, a5), ALS_R8_4(a6, a7)));
+        for (; i < k; i++)
+            for (int e = 0; e < 8; e++) s[e] += G[(int64_t)e * k + i] * v[i];
+        als_store8(dots + g, s);
+    }
+}
+#define ALS_HAS_AVX2_DOTS 1
+#endif
+
 // The same product over a row gathered contiguously (16 × k per block, zero-padded to whole
 // blocks; w and tw zero-padded too). The 16 dots of a block accumulate in 16 vectors and are
-// reduced by the tree above; the update then streams the block once: out += Σ_e s_e·row_e.
-ALS_INLINE void sparse_product_gathered(int32_t k, int64_t blocks, const float *rows,
-                                        const float *w, const float *tw, const float *v, float *out) {
+// reduced by the tree above (by `block_dots_avx2` when `avx2`); the update then streams the
+// block once: out += Σ_e s_e·row_e.
+ALS_INLINE void sparse_product_gathered(int32_t k, int64_t blocks, const float *rows, const float *w,
+                                        const float *tw, const float *v, float *out, int avx2) {
     for (int64_t bk = 0; bk < blocks; bk++) {
         const float *R = rows + bk * 16 * k;
+        als_v16 s;
+#ifdef ALS_HAS_AVX2_DOTS
+        if (avx2) {
+            float dots[16];
+            block_dots_avx2(k, R, v, dots);
+            s = als_load16(dots);
+        } else
+#endif
+        {
         als_v16 a0 = als_splat16(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         als_v16 a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
         int32_t i = 0;
@@ -127,17 +168,36 @@ ALS_INLINE void sparse_product_gathered(int32_t k, int64_t blocks, const float *
             a12 += als_load16(r + 12 * k) * vv; a13 += als_load16(r + 13 * k) * vv;
             a14 += als_load16(r + 14 * k) * vv; a15 += als_load16(r + 15 * k) * vv;
         }
-        als_v16 s = ALS_RED_1(ALS_RED_2(ALS_RED_4(ALS_RED_8(a0, a1), ALS_RED_8(a2, a3)),
-                                        ALS_RED_4(ALS_RED_8(a4, a5), ALS_RED_8(a6, a7))),
-                              ALS_RED_2(ALS_RED_4(ALS_RED_8(a8, a9), ALS_RED_8(a10, a11)),
-                                        ALS_RED_4(ALS_RED_8(a12, a13), ALS_RED_8(a14, a15))));
+        s = ALS_RED_1(ALS_RED_2(ALS_RED_4(ALS_RED_8(a0, a1), ALS_RED_8(a2, a3)),
+                                ALS_RED_4(ALS_RED_8(a4, a5), ALS_RED_8(a6, a7))),
+                      ALS_RED_2(ALS_RED_4(ALS_RED_8(a8, a9), ALS_RED_8(a10, a11)),
+                                ALS_RED_4(ALS_RED_8(a12, a13), ALS_RED_8(a14, a15))));
         for (; i < k; i++)
             for (int e = 0; e < 16; e++) s[e] += R[(int64_t)e * k + i] * v[i];
+        }
         s = s * als_load16(w + bk * 16);
         if (tw) s = als_load16(tw + bk * 16) - s;
         float sc[16];
         als_store16(sc, s);
         int32_t c = 0;
+        // Four 16-column chunks at a time: four independent chains of sixteen multiply-adds
+        // each, where one chunk alone is one chain that waits out every add's latency.
+        for (; c + 64 <= k; c += 64) {
+            als_v16 c0 = als_load16(out + c), c1 = als_load16(out + c + 16);
+            als_v16 c2 = als_load16(out + c + 32), c3 = als_load16(out + c + 48);
+            for (int e = 0; e < 16; e++) {
+                const float *re = R + (int64_t)e * k + c;
+                const als_v16 se = als_splat16(sc[e]);
+                c0 += se * als_load16(re);
+                c1 += se * als_load16(re + 16);
+                c2 += se * als_load16(re + 32);
+                c3 += se * als_load16(re + 48);
+            }
+            als_store16(out + c, c0);
+            als_store16(out + c + 16, c1);
+            als_store16(out + c + 32, c2);
+            als_store16(out + c + 48, c3);
+        }
         for (; c + 16 <= k; c += 16) {
             als_v16 acc = als_load16(out + c);
             for (int e = 0; e < 16; e++) acc += als_splat16(sc[e]) * als_load16(R + (int64_t)e * k + c);
@@ -164,7 +224,7 @@ als_status_t als_cg_product(int32_t k, const float *G, float gscale, const float
 ALS_DISPATCH
 static als_status_t cg_solve(int32_t k, const float *G, float gscale, const float *reg, float regScale,
                              int64_t n, const int32_t *idx, const float *d, const float *t,
-                             const float *Y, int64_t ldy, int32_t steps, float *x, float *scratch) {
+                             const float *Y, int64_t ldy, int32_t steps, float *x, float *scratch, int avx2) {
     float *r = scratch, *p = scratch + k, *Ap = scratch + 2 * (int64_t)k;
     float *rows = scratch + 3 * (int64_t)k;
     const int64_t capacity = gather_capacity(k);
@@ -184,7 +244,7 @@ static als_status_t cg_solve(int32_t k, const float *G, float gscale, const floa
         for (int64_t j = n; j < padded; j++) wpad[j] = tpad[j] = 0;
     }
 #define SPARSE(tw_, v_, out_) \
-    (gathered ? sparse_product_gathered(k, blocks, rows, wpad, (tw_) ? tpad : NULL, v_, out_) \
+    (gathered ? sparse_product_gathered(k, blocks, rows, wpad, (tw_) ? tpad : NULL, v_, out_, avx2) \
               : sparse_product(k, n, idx, d, (tw_) ? t : NULL, Y, ldy, v_, out_))
     // r = b − A x = Σ_j (t_j − d_j y_jᵀx) y_j − gscale·G x − regScale·reg∘x, in one sparse pass.
     gram_product(k, G, gscale, reg, regScale, x, r);
@@ -215,7 +275,13 @@ als_status_t als_solve_cg_row(int32_t k, const float *G, float gscale, const flo
                               int64_t n, const int32_t *idx, const float *d, const float *t,
                               const float *Y, int64_t ldy, int32_t steps, float *x, float *scratch) {
     if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k || steps < 0) return ALS_INVALID_ARGUMENT;
-    return cg_solve(k, G, gscale, reg, regScale, n, idx, d, t, Y, ldy, steps, x, scratch);
+#ifdef ALS_HAS_AVX2_DOTS
+    // The 8-float dots where AVX2 is the widest vector (asked per row: a load and a test).
+    const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !__builtin_cpu_supports("avx512f");
+#else
+    const int avx2 = 0;
+#endif
+    return cg_solve(k, G, gscale, reg, regScale, n, idx, d, t, Y, ldy, steps, x, scratch, avx2);
 }
 
 // MARK: - CG for a batch of rows (the caller forms G·x and G·p for the whole batch with sgemm)

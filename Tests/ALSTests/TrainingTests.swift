@@ -150,7 +150,7 @@ struct HalfStepTests {
     }
 
     @Test("CG equals Cholesky on rows long enough to be gathered, for k with and without vector tails",
-          arguments: [8, 20, 32])
+          arguments: [8, 20, 32, 64, 70])
     func cgEqualsCholeskyGathered(k: Int) throws {
         var config = ALSConfiguration.plain(mode: .implicit)
         config.factors = k; config.regularization = 0.5; config.alpha = 2; config.initScale = 0.3

@@ -55,15 +55,22 @@ internal struct _HalfStep {
         return try body(scratch)
     }
 
-    /// Dimensions from which CG runs in blocks of rows (`solveBatchedCG`) when the half-step has
-    /// a Gram term: there the per-row Gram product (dims² per row and step, BLAS-2) outweighs
-    /// the sparse part a row's gather speeds up.
+    /// Dimensions from which CG may run in blocks of rows (`solveBatchedCG`) when the half-step
+    /// has a Gram term: there the per-row Gram product (dims² per row and step, BLAS-2) can
+    /// outweigh the sparse part (n·dims for a row of n entries) that a row's gather speeds up.
     static let batchedCGMinimumDims = 128
 
     /// Whether CG runs in blocks of rows: `override` when given (tests), else with a Gram term
-    /// (explicit and weighted modes have none to share) from `batchedCGMinimumDims`.
+    /// (explicit and weighted modes have none to share), from `batchedCGMinimumDims`, and when
+    /// the rows are shorter than `dims` on average, so that the Gram product is the larger part
+    /// of a row's work. On the ML-20M shape at 128 factors (rows of 144 and 748 entries on
+    /// average) row-by-row CG took 4.26 s per iteration against 4.99 s batched; on Gowalla
+    /// (20–27 entries) batching is the faster path from 128 factors (BENCHMARKS.md).
     func usesBatchedCG(override: Bool?) -> Bool {
-        override ?? ((gramScale != 0 || rowGramScale != nil) && dims >= Self.batchedCGMinimumDims)
+        if let override { return override }
+        let rows = max(matrix.outerCount, 1)
+        return (gramScale != 0 || rowGramScale != nil) && dims >= Self.batchedCGMinimumDims
+            && matrix.values.count < rows * dims
     }
 
     /// Which implementation runs a solver, where there is a choice. nil everywhere (the default)
