@@ -55,7 +55,7 @@ def ours_train(als, data, factors, solver, iterations, regularization, alpha, th
     cmd = ["/usr/bin/time", "-v", als, "train", data, "--mode", "implicit", "--confidence", "scaled",
            "--factors", str(factors), "--solver", solver, "--iterations", str(iterations),
            "--regularization", str(regularization), "--regularization-exponent", "0", "--alpha", str(alpha),
-           "--threads", str(threads), "--output", os.devnull if npz is None else npz + ".als"]
+           "--threads", str(threads), "--output", os.path.join(os.path.dirname(data), "ours.als") if npz is None else npz + ".als"]
     if npz:
         cmd += ["--export-npz", npz]
     r = sh(cmd)
@@ -206,7 +206,7 @@ def spark_vs_ours(args, cache, csv):
         return None
     o = sh(["/usr/bin/time", "-v", args.als, "train", cache, "--mode", "implicit", "--confidence", "linear",
             "--factors", str(k), "--solver", "cholesky", "--iterations", str(it), "--regularization", "0.1",
-            "--regularization-exponent", "1", "--alpha", "1", "--threads", str(args.threads), "--output", os.devnull])
+            "--regularization-exponent", "1", "--alpha", "1", "--threads", str(args.threads), "--output", os.path.join(args.work, "ours.als")])
     elapsed = elapsed_seconds(o.stderr)
     print(f"   spark fit {peer['fit']:.1f} s (JVM peak {peer['jvm_peak_mb']:.0f} MB); ours {elapsed:.1f} s", file=sys.stderr)
     return "\n".join([

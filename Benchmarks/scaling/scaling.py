@@ -42,7 +42,7 @@ def train(als, cache, factors, solver, iterations, threads):
     t0 = time.monotonic()
     r = sh(["/usr/bin/time", "-v", als, "train", cache, "--mode", "implicit", "--factors", str(factors),
             "--solver", solver, "--iterations", str(iterations), "--regularization", "10", "--alpha", "1",
-            "--regularization-exponent", "0", "--confidence", "linear", "--threads", str(threads), "--output", os.devnull])
+            "--regularization-exponent", "0", "--confidence", "linear", "--threads", str(threads), "--output", os.path.join(os.path.dirname(cache), "ours.als")])
     wall = time.monotonic() - t0
     times = iteration_seconds(r.stderr)
     return {"seconds_per_iteration": per_iteration(times), "iteration_seconds": times,
