@@ -119,8 +119,9 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     /// The solver for `factors` unknowns per row: `.cholesky` (exact) up to 128, `.cg` above.
     /// Cholesky costs n·k² + k³/3 per row and CG n·k + k² per step, so past a few hundred
     /// factors the exact solve takes minutes per iteration: on Gowalla at 256 factors CG took a
-    /// fortieth of Cholesky's time for nearly the same loss (BENCHMARKS.md, "Large factor
-    /// counts"). Up to 128 Cholesky is kept for its exact steps at a cost that stays small.
+    /// twelfth of Cholesky's time (2.4 against 29–30 s per iteration) for a loss 0.16 % higher
+    /// after two iterations (BENCHMARKS.md, "Large factor counts"). Up to 128 Cholesky is kept
+    /// for its exact steps at a cost that stays small.
     /// `AutoSearch` chooses by the same rule.
     public static func recommendedSolver(factors: Int) -> Solver {
         factors > 128 ? .cg : .cholesky
