@@ -28,7 +28,7 @@ seconds() {
     "$ALS" train "$WORK/ml20m.cache" --mode implicit --confidence scaled --factors "$1" --solver "$2" \
         --iterations "$ITERATIONS" --regularization 0.1 --regularization-exponent 0 --alpha 1 \
         --threads "$3" --no-loss --output "$WORK/threads.als" 2> "$WORK/threads.log" > /dev/null
-    grep -o 'OpenBLAS core: [^,[:space:]]*' | sed 's/^OpenBLAS core: //' "$WORK/threads.log" | head -1 > "$WORK/threads.core" || true
+    grep -o 'OpenBLAS core: [^,[:space:]]*' "$WORK/threads.log" | head -1 | sed 's/^OpenBLAS core: //' > "$WORK/threads.core" || true
     grep '^iteration' "$WORK/threads.log" | tail -n +2 | sed -E 's/.* ([0-9.]+) s .*/\1/' | sort -g \
         | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }

@@ -245,9 +245,8 @@ als_status_t als_accumulate(int32_t k, int64_t n, const int32_t *idx, const floa
 #ifdef ALS_HAS_WIDE
     // The 8-row tiles need AVX-512, the 16-column ones AVX2 and FMA (asked once per call, not
     // once per block).
-    const int wide = k >= 32 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                     __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-    const int avx2 = k >= 32 && !wide && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const int wide = k >= 32 && als_cpu_avx512();
+    const int avx2 = k >= 32 && als_cpu_avx2_widest();
 #endif
     for (int64_t j0 = 0; j0 < n; j0 += ALS_ACCUMULATE_BLOCK) {
         int64_t nb = n - j0 < ALS_ACCUMULATE_BLOCK ? n - j0 : ALS_ACCUMULATE_BLOCK;

@@ -277,7 +277,7 @@ als_status_t als_solve_cg_row(int32_t k, const float *G, float gscale, const flo
     if (k < 1 || k > ALS_MAX_FACTORS || n < 0 || ldy < k || steps < 0) return ALS_INVALID_ARGUMENT;
 #ifdef ALS_HAS_AVX2_DOTS
     // The 8-float dots where AVX2 is the widest vector (asked per row: a load and a test).
-    const int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !__builtin_cpu_supports("avx512f");
+    const int avx2 = als_cpu_avx2_widest();
 #else
     const int avx2 = 0;
 #endif

@@ -44,6 +44,16 @@ typedef float als_v4 __attribute__((vector_size(16), aligned(4)));
 
 #if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
 #define ALS_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+// Whether the CPU runs the AVX-512 paths (F, BW, VL and DQ, as the x86-64-v4 clones assume).
+ALS_INLINE int als_cpu_avx512(void) {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+}
+// Whether AVX2 + FMA is the widest vector, where the 8-float paths that fit the sixteen ymm
+// registers replace the 16-float ones (which would take two registers each and spill).
+ALS_INLINE int als_cpu_avx2_widest(void) {
+    return !als_cpu_avx512() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
 #else
 #define ALS_DISPATCH
 #endif
