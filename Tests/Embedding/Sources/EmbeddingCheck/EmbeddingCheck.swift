@@ -99,26 +99,37 @@ struct EmbeddingCheck {
         return ["train: \(iterations) iterations reported, loss \(loss); same model as from the rows"]
     }
 
-    /// 4. A second training, cancelled once its second iteration is reported, throws
-    /// `CancellationError` within a half-step.
+    /// 4. A second training, cancelled from its own progress callback once its second
+    /// iteration is reported, throws `CancellationError` at the next half-step boundary.
+    ///
+    /// The callback cancels the training task itself (waiting until the handle exists), so the
+    /// boundary is known exactly. Cancelling from a consumer of an `AsyncStream` instead races
+    /// the training: on a small matrix many iterations finish, and sit in the stream's buffer,
+    /// before the consumer runs (the CI failure "20 iterations reported after cancelling at 2").
     static func cancelMidway(_ base: ALSConfiguration, _ loaded: Task<InteractionMatrix, any Error>) async throws -> [String] {
         var configuration = base
         configuration.iterations = 500
         let trainer = try ALSTrainer(configuration), matrix = try await loaded.value
-        let (updates, continuation) = AsyncStream.makeStream(of: ALSProgress.self)
-        let training = Task { try await trainer.fit(matrix, progress: continuation) }
-        var last = 0
-        for await p in updates {
-            last = p.iteration
-            if p.iteration == 2 { training.cancel() }
+        let handle = Mutex<Task<ALSModel, any Error>?>(nil)
+        let reported = Mutex<[Int]>([])
+        let training = Task {
+            try await trainer.fit(matrix) { @Sendable p in
+                reported.withLock { $0.append(p.iteration) }
+                guard p.iteration == 2 else { return }
+                while handle.withLock({ $0 == nil }) { sched_yield() }
+                handle.withLock { $0?.cancel() }
+            }
         }
+        handle.withLock { $0 = training }
+        let result = await training.result
+        let iterations = reported.withLock { $0 }
         do {
-            _ = try await training.value
+            _ = try result.get()
             throw Failure("cancel: training ran all \(configuration.iterations) iterations")
         } catch is CancellationError {
-            try expect(last <= 3, "cancel: \(last) iterations reported after cancelling at 2")
+            try expect(iterations == [1, 2], "cancel: iterations \(iterations) reported after cancelling at 2")
         }
-        return ["cancel: cancelled at iteration 2 of \(configuration.iterations), stopped after \(last), CancellationError"]
+        return ["cancel: cancelled at iteration 2 of \(configuration.iterations), stopped after \(iterations.last ?? 0), CancellationError"]
     }
 
     /// 5. `recommend(userID:k:)` leaves each user's training items out by default; `.nothing`
