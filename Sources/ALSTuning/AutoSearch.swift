@@ -21,8 +21,9 @@ import Dispatch
 /// 3. **Capacity**: doubling factor counts (the conjugate-gradient solver above 128) while the
 ///    best figure at the new count beats the last count's by 0.3 % (two misses end it) and the
 ///    predicted time of the next count fits; at each count, λ and α are placed again among the
-///    centre's neighbours and two distant earlier configurations, by successive halving (a
-///    distant one that halving prunes at one count is not tried at the next).
+///    centre's neighbours (moves up and down in λ and α) and two distant earlier configurations,
+///    by successive halving (a configuration that halving prunes at one count is not tried at
+///    the next).
 /// 4. **Polish** at the best factor count: λ and α moved by ±¼ decade, then ±⅛, and so on.
 /// 5. **Refinement at the chosen factor count**, while time remains.
 ///
@@ -544,15 +545,19 @@ struct _SearchRun {
         return Array(Set([max(1, countedIterations / 2), chosen])).sorted()
     }
 
-    /// Configurations near `centre` for a new factor count: itself, more and less ridge, more
-    /// confidence (a larger model can use more of both), less popularity weighting. Moves along a fixed hyperparameter are
-    /// dropped, and so are repeats.
-    func neighbours(_ centre: _SearchPoint, count: Int) -> [_SearchPoint] {
+    /// Configurations near `centre` for a new factor count, in order: itself, then moves in both
+    /// directions — more ridge, no popularity weighting, less ridge, less and more confidence,
+    /// more of both. A larger model can want more ridge and confidence (more capacity to
+    /// regularise) or less (the centre was placed where a small model's bias hid the optimum);
+    /// moving one way only left the other to the polish. Moves along a fixed hyperparameter are
+    /// dropped, and so are repeats and configurations in `pruned` (`countFree`): a move down
+    /// and then up again returns to a configuration halving already pruned at a smaller count.
+    func neighbours(_ centre: _SearchPoint, count: Int, pruned: [ALSConfiguration] = []) -> [_SearchPoint] {
         let implicit = search.base.mode == .implicit && !search.fixed.contains(.alpha)
         // (Δ log ρ, Δ log C, β scale): popularity-weighted missing data acts as a regulariser
         // too, so a larger model may want less of it.
         let moves: [(Double, Double, Double)] = implicit
-            ? [(0, 0, 1), (0.3, 0, 1), (0, 0.3, 1), (0, 0, 0), (0.3, 0.3, 1), (-0.3, 0, 0.5)]
+            ? [(0, 0, 1), (0.3, 0, 1), (0, 0, 0), (-0.3, 0, 1), (0, -0.3, 1), (0, 0.3, 1), (0.3, 0.3, 1)]
             : [(0, 0, 1), (0.3, 0, 1), (-0.3, 0, 1), (0.6, 0, 1), (0.15, 0, 1), (-0.15, 0, 1)]
         var result: [_SearchPoint] = []
         var seen: [ALSConfiguration] = []
@@ -565,10 +570,22 @@ struct _SearchRun {
             let c = configuration(p)
             if seen.contains(c) { continue }
             seen.append(c)
+            if !result.isEmpty, pruned.contains(Self.countFree(c)) { continue }
             result.append(p)
             if result.count == count { break }
         }
         return result
+    }
+
+    /// `c` with what differs from one factor count to the next masked: the factor count, the
+    /// iterations it scored best at and the solver chosen by count. Two trials with the same
+    /// `countFree` configuration are the same point of λ, α and the rest.
+    static func countFree(_ c: ALSConfiguration) -> ALSConfiguration {
+        var c = c
+        c.factors = 0
+        c.iterations = 0
+        c.solver = .cholesky
+        return c
     }
 
     /// The best placed configurations far from `centre` (the other kind of λ, or λ or α half a
@@ -595,10 +612,11 @@ struct _SearchRun {
 
     /// Doubles the factor count from the best placement while the best figure at the new count
     /// beats the previous count's by more than 0.3 % (two misses end it), re-placing λ and α at
-    /// each count among `neighbours` and two `alternatives` by successive halving (an alternative
-    /// pruned at one count is retired from the larger ones). Up to six neighbours where the budget
-    /// holds about four full trainings of the new size beside the refit, three where it holds
-    /// two, one where it holds one. The size is predicted from the measured growth of the time
+    /// each count among `neighbours` (moves both ways) and two `alternatives` by successive
+    /// halving (an alternative pruned at one count is retired from the larger ones, and its place
+    /// goes to another neighbour; no configuration pruned at one count is trained at another).
+    /// Six candidates where the budget holds about four full trainings of the new size beside
+    /// the refit, three where it holds two, one where it holds one. The size is predicted from the measured growth of the time
     /// per iteration from one count to the next (4× before the first measurement).
     mutating func capacity(from first: Int) throws {
         let mine = (first ..< trials.count).filter { trials[$0].value != nil }
@@ -615,6 +633,9 @@ struct _SearchRun {
         // thirds of the configurations it was measured against, at the factor count nearest the
         // next one; re-trying it at every doubling cost a quarter of a level's time on Gowalla.
         var retired: [_SearchPoint] = []
+        // Every configuration halving pruned at some count (`countFree`): a neighbour that lands
+        // on one is not trained again.
+        var pruned: [ALSConfiguration] = []
         while centre.factors * 2 <= search.largestFactors, centre.factors < rank, misses < 2 {
             let levelRungs = laterRungs
             let full = growth * perIteration * Double(levelRungs.last ?? 1) + 2 * scoreSeconds
@@ -624,14 +645,19 @@ struct _SearchRun {
             guard count > 0, elapsed + full * (3 + 1.2 * refitScale) < search.budget else { stopped(); return }
             centre.factors *= 2
             let first = trials.count
-            var candidates = neighbours(centre, count: count == 6 ? 4 : count == 3 ? 2 : 1)
+            // The hedges first: a retired hedge's place goes to one more neighbour.
             let hedges = alternatives(to: centre).filter { !retired.contains($0) }.prefix(count == 6 ? 2 : count == 3 ? 1 : 0)
+            var candidates = neighbours(centre, count: count - hedges.count, pruned: pruned)
             for var p in hedges {
                 p.factors = centre.factors
                 candidates.append(p)
             }
             halving(candidates, phase: .capacity, end: searchEnd, rungs: levelRungs)
             let level = first ..< trials.count
+            // Pruned: trained, not stopped by the budget, and short of the level's last rung.
+            for i in level where trials[i].failure == nil && trials[i].iterationsTrained < (levelRungs.last ?? 1) {
+                pruned.append(Self.countFree(trials[i].configuration))
+            }
             for p in hedges {
                 let tried = level.filter { i in var q = points[i]; q.factors = p.factors; return q == p }
                 // Pruned: trained, not stopped by the budget, and short of the level's last rung.

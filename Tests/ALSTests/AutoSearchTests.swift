@@ -144,6 +144,33 @@ struct AutoSearchTests {
         }
     }
 
+    @Test("capacityNeighboursGoBothWays: at a new factor count the centre's neighbours move λ and α down as well as up, and skip what halving pruned")
+    func capacityNeighboursGoBothWays() throws {
+        let data = try plantedImplicit()
+        let s = search(.implicit, budget: 60)
+        let split = try Splits.validation(from: data, fraction: s.validationFraction, seed: s.splitSeed)
+        let run = _SearchRun(search: s, validation: split, refitScale: 1.25, progress: nil)
+        var centre = _SearchPoint()
+        centre.factors = 64
+        centre.missingExponent = 0.2
+        let all = run.neighbours(centre, count: 7)
+        #expect(all.count == 7)
+        #expect(all.first == centre)
+        #expect(all.contains { $0.logRho < centre.logRho })
+        #expect(all.contains { $0.logRho > centre.logRho })
+        #expect(all.contains { $0.logConfidence < centre.logConfidence })
+        #expect(all.contains { $0.logConfidence > centre.logConfidence })
+        #expect(all.contains { $0.missingExponent == 0 })
+        // A configuration pruned at another count is skipped (the count masked), the centre never.
+        var smaller = all[1]
+        smaller.factors = 32
+        let pruned = [_SearchRun.countFree(run.configuration(smaller)), _SearchRun.countFree(run.configuration(centre))]
+        let rest = run.neighbours(centre, count: 7, pruned: pruned)
+        #expect(rest.first == centre)
+        #expect(!rest.contains(all[1]))
+        #expect(rest.count == 6)
+    }
+
     @Test("a budget too small for the plan is respected within 10 %, and says it cut the plan")
     func budget() throws {
         let data = try plantedImplicit(users: 600, items: 400, perUser: 30)
