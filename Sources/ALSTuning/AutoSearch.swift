@@ -31,12 +31,13 @@ import Dispatch
 /// passes run within 88 % of the budget, the placement factor count four times larger each time:
 /// where a pass ends early (small data), the rest of the budget looks again from larger models,
 /// where the best λ and α can lie elsewhere; on large data the first pass takes it all. Of the trials within
-/// 0.1 % of the best figure, the one with the fewest factors leads; then three finalists are
-/// confirmed on a second validation split and the best mean of the two figures wins
-/// (`confirm(train:)`).
+/// 0.1 % of the best figure, the one with the fewest factors leads; then three finalists apart
+/// from each other (another factor count, or a fifth of a decade away) are confirmed on a second
+/// validation split and the best mean of the two figures wins (`confirm(train:)`).
 ///
 /// The budget covers the whole search and the refit on all of the train matrix that follows it:
-/// the search stops early enough to leave the refit's predicted time. The result depends only on
+/// the search stops early enough to leave the refit's predicted time, and the confirmation's
+/// while two trainings of the best take at most a sixth of the budget. The result depends only on
 /// the data, the configuration and `seed` as long as the plan completes within the budget: the
 /// trials are seeded and their figures do not depend on the thread count, and the plan's sizes
 /// follow from timed probes rounded down to multiples of six trials. When the budget cuts the
@@ -215,11 +216,18 @@ struct _SearchRun {
     /// The end of the search's share of the budget.
     var budgetEnd: Double { search.budget - refitReserve - confirmationReserve }
 
-    /// Seconds two confirmation trainings of the best configuration so far are predicted to take.
+    /// Seconds two confirmation trainings of the best configuration so far are predicted to take,
+    /// or 0 when they would take more than a sixth of the budget. Trainings that long mean large
+    /// data, whose validation split already scores precisely (on Gowalla's 29,858 users two
+    /// splits differed by 0.002 on one configuration, against 0.019 on ml100k-implicit's 943), and
+    /// the time is worth more to the search at the chosen size: kept for the confirmation, it
+    /// left Gowalla's 1,024-factor level three trials and no polish, then could not confirm
+    /// anyway. The confirmation still runs when time is left (`confirm(train:)`).
     var confirmationReserve: Double {
         guard let b = best else { return 0 }
         let t = trials[b]
-        return 2 * (1.1 * t.seconds / Double(max(t.iterationsTrained, 1)) * Double(t.configuration.iterations) + scoreSeconds)
+        let two = 2 * (1.1 * t.seconds / Double(max(t.iterationsTrained, 1)) * Double(t.configuration.iterations) + scoreSeconds)
+        return two <= search.budget / 6 ? two : 0
     }
     /// The end of the current pass (never past the budget's).
     var searchEnd: Double { min(budgetEnd, windowEnd) }
@@ -454,9 +462,9 @@ struct _SearchRun {
         }
     }
 
-    /// Confirmation: the finalists (the best trial and the two best others with distinct
-    /// configurations) train again on a second validation split carved with another seed, and the
-    /// best mean of the two figures wins (ties to fewer factors). With well over a hundred trials
+    /// Confirmation: the finalists (`finalists(3)`: the best trial and the two best others apart
+    /// from it) train again on a second validation split carved with another seed, and the best
+    /// mean of the two figures wins (ties to fewer factors). With well over a hundred trials
     /// scored on one split, the best of them is partly the luckiest; a second, independent split
     /// takes that luck out of the choice. Finalists are confirmed in order while the budget holds
     /// them and the refit (the search keeps time for two); with fewer than two confirmed, the
@@ -464,7 +472,7 @@ struct _SearchRun {
     mutating func confirm(train: InteractionMatrix) throws {
         guard let b = best else { return }
         windowEnd = search.budget
-        let finalists = [b] + topTrials(5).filter { $0 != b && trials[$0].configuration != trials[b].configuration }.prefix(2)
+        let finalists = finalists(3)
         let second = try Splits.validation(from: train, fraction: search.validationFraction, seed: search.splitSeed &+ 0x9E37)
         var confirmed: [Int] = []
         for i in finalists {
@@ -491,6 +499,28 @@ struct _SearchRun {
             if mean(a) != mean(c) { return search.metric.isBetter(mean(a), than: mean(c)) }
             return trials[a].configuration.factors < trials[c].configuration.factors
         }
+    }
+
+    /// The best trial and, best first, up to `n - 1` others each apart from all chosen before it:
+    /// another factor count, the other kind of λ or confidence, or a coordinate (λ, α, β, the
+    /// bias λ) a fifth of a decade or more away. The polish's last steps are an eighth of a decade
+    /// and less, so the runners-up by figure are often copies of the best within the split's
+    /// noise (on ml100k-implicit all three finalists had 1,024 factors and λ and α within 2 %);
+    /// confirming them would choose among one point. Apart finalists put the choice that matters,
+    /// the factor count and the region, to the second split.
+    func finalists(_ n: Int) -> [Int] {
+        guard let b = best else { return [] }
+        func apart(_ i: Int, _ j: Int) -> Bool {
+            let p = points[i], q = points[j]
+            return p.factors != q.factors || p.frequencyScaled != q.frequencyScaled || p.confidence != q.confidence
+                || abs(p.logRho - q.logRho) >= 0.2 || abs(p.logConfidence - q.logConfidence) >= 0.2
+                || abs(p.missingExponent - q.missingExponent) >= 0.1 || abs(p.logBiasRatio - q.logBiasRatio) >= 0.2
+        }
+        var result = [b]
+        for i in topTrials(trials.count) where result.count < n && result.allSatisfy({ apart($0, i) }) {
+            result.append(i)
+        }
+        return result
     }
 
     /// Among the trials within 0.1 % of the best figure, the one with the fewest factors (then
@@ -550,9 +580,10 @@ struct _SearchRun {
     /// more of both. A larger model can want more ridge and confidence (more capacity to
     /// regularise) or less (the centre was placed where a small model's bias hid the optimum);
     /// moving one way only left the other to the polish. Moves along a fixed hyperparameter are
-    /// dropped, and so are repeats and configurations in `pruned` (`countFree`): a move down
-    /// and then up again returns to a configuration halving already pruned at a smaller count.
-    func neighbours(_ centre: _SearchPoint, count: Int, pruned: [ALSConfiguration] = []) -> [_SearchPoint] {
+    /// dropped, and so are repeats and configurations in `retired` (`countFree`): a move down
+    /// and then up again can return to a placed configuration that halving pruned at a smaller
+    /// count.
+    func neighbours(_ centre: _SearchPoint, count: Int, retired: [ALSConfiguration] = []) -> [_SearchPoint] {
         let implicit = search.base.mode == .implicit && !search.fixed.contains(.alpha)
         // (Δ log ρ, Δ log C, β scale): popularity-weighted missing data acts as a regulariser
         // too, so a larger model may want less of it.
@@ -570,7 +601,7 @@ struct _SearchRun {
             let c = configuration(p)
             if seen.contains(c) { continue }
             seen.append(c)
-            if !result.isEmpty, pruned.contains(Self.countFree(c)) { continue }
+            if !result.isEmpty, retired.contains(Self.countFree(c)) { continue }
             result.append(p)
             if result.count == count { break }
         }
@@ -613,8 +644,8 @@ struct _SearchRun {
     /// Doubles the factor count from the best placement while the best figure at the new count
     /// beats the previous count's by more than 0.3 % (two misses end it), re-placing λ and α at
     /// each count among `neighbours` (moves both ways) and two `alternatives` by successive
-    /// halving (an alternative pruned at one count is retired from the larger ones, and its place
-    /// goes to another neighbour; no configuration pruned at one count is trained at another).
+    /// halving (a placed configuration pruned at one count is retired from the larger ones, and
+    /// a retired alternative's place goes to another neighbour).
     /// Six candidates where the budget holds about four full trainings of the new size beside
     /// the refit, three where it holds two, one where it holds one. The size is predicted from the measured growth of the time
     /// per iteration from one count to the next (4× before the first measurement).
@@ -628,14 +659,14 @@ struct _SearchRun {
         var perIteration = trials[b].seconds / Double(max(trials[b].iterationsTrained, 1))
         var misses = 0
         var growth = 4.0
-        // Distant configurations (at the placement's factor count) that successive halving cut
-        // at some count: a larger count does not try them again. Pruned means ranked below two
-        // thirds of the configurations it was measured against, at the factor count nearest the
-        // next one; re-trying it at every doubling cost a quarter of a level's time on Gowalla.
-        var retired: [_SearchPoint] = []
-        // Every configuration halving pruned at some count (`countFree`): a neighbour that lands
-        // on one is not trained again.
-        var pruned: [ALSConfiguration] = []
+        // Placed configurations (`countFree`) that successive halving cut at some count: a larger
+        // count does not try them again, as a hedge or as a neighbour that a move down and then
+        // up lands on. Pruned means ranked below two thirds of the configurations it was
+        // measured against, at the factor count nearest the next one; re-trying the distant ones
+        // at every doubling cost a quarter of a level's time on Gowalla. The centre's new
+        // neighbours are not retired when pruned: a larger model can move the optimum to them.
+        let placed = trials.filter { $0.phase == .placement || $0.phase == .refinement }.map { Self.countFree($0.configuration) }
+        var retired: [ALSConfiguration] = []
         while centre.factors * 2 <= search.largestFactors, centre.factors < rank, misses < 2 {
             let levelRungs = laterRungs
             let full = growth * perIteration * Double(levelRungs.last ?? 1) + 2 * scoreSeconds
@@ -645,9 +676,14 @@ struct _SearchRun {
             guard count > 0, elapsed + full * (3 + 1.2 * refitScale) < search.budget else { stopped(); return }
             centre.factors *= 2
             let first = trials.count
-            // The hedges first: a retired hedge's place goes to one more neighbour.
-            let hedges = alternatives(to: centre).filter { !retired.contains($0) }.prefix(count == 6 ? 2 : count == 3 ? 1 : 0)
-            var candidates = neighbours(centre, count: count - hedges.count, pruned: pruned)
+            // The hedges first. In implicit mode a retired hedge's place goes to one more
+            // neighbour: its moves span two axes (ρ and C) in both directions and need the slots;
+            // explicit mode's move along λ alone, which the polish covers.
+            let hedgeSlots = count == 6 ? 2 : count == 3 ? 1 : 0
+            let hedges = alternatives(to: centre).filter { !retired.contains(Self.countFree(configuration($0))) }
+                .prefix(hedgeSlots)
+            let spare = search.base.mode == .implicit ? hedgeSlots - hedges.count : 0
+            var candidates = neighbours(centre, count: count - hedgeSlots + spare, retired: retired)
             for var p in hedges {
                 p.factors = centre.factors
                 candidates.append(p)
@@ -656,14 +692,8 @@ struct _SearchRun {
             let level = first ..< trials.count
             // Pruned: trained, not stopped by the budget, and short of the level's last rung.
             for i in level where trials[i].failure == nil && trials[i].iterationsTrained < (levelRungs.last ?? 1) {
-                pruned.append(Self.countFree(trials[i].configuration))
-            }
-            for p in hedges {
-                let tried = level.filter { i in var q = points[i]; q.factors = p.factors; return q == p }
-                // Pruned: trained, not stopped by the budget, and short of the level's last rung.
-                if tried.contains(where: { trials[$0].failure == nil && trials[$0].iterationsTrained < (levelRungs.last ?? 1) }) {
-                    retired.append(p)
-                }
+                let key = Self.countFree(trials[i].configuration)
+                if placed.contains(key) { retired.append(key) }
             }
             guard let top = level.filter({ trials[$0].value != nil }).max(by: { isBetter(trials[$1].value, than: trials[$0].value) }) else { return }
             let t = trials[top]

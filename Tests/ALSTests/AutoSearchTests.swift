@@ -39,6 +39,22 @@ struct AutoSearchTests {
         return s
     }
 
+    /// The state of an implicit search on the default planted data, before any trial.
+    func searchRun(budget: Double) throws -> _SearchRun {
+        let s = search(.implicit, budget: budget)
+        let split = try Splits.validation(from: try plantedImplicit(), fraction: s.validationFraction, seed: s.splitSeed)
+        return _SearchRun(search: s, validation: split, refitScale: 1.25, progress: nil)
+    }
+
+    /// An implicit search within 120 s on 200 × 160 planted interactions (14 a user), doubling
+    /// the factor count up to `largestFactors`.
+    func plantedSearch(largestFactors: Int) throws -> AutoSearch.Result {
+        let data = try plantedImplicit(users: 200, items: 160, perUser: 14)
+        var s = search(.implicit, budget: 120)
+        s.largestFactors = largestFactors
+        return try s.run(train: data)
+    }
+
     @Test("the same seed gives the same trials and the same choice; the plan completes within an ample budget")
     func deterministic() throws {
         let data = try plantedImplicit()
@@ -122,10 +138,7 @@ struct AutoSearchTests {
 
     @Test("capacityRetriesPrunedHedges: a distant configuration that successive halving pruned at one factor count is not trained again at a larger one")
     func capacityRetriesPrunedHedges() throws {
-        let data = try plantedImplicit(users: 200, items: 160, perUser: 14)
-        var s = search(.implicit, budget: 120)
-        s.largestFactors = 256
-        let r = try s.run(train: data)
+        let r = try plantedSearch(largestFactors: 256)
         #expect(!r.budgetCut)
         // The same point at another count: factor count, rung and the solver chosen by count aside.
         func key(_ c: ALSConfiguration) -> ALSConfiguration { var c = c; c.factors = 0; c.iterations = 0; c.solver = .cholesky; return c }
@@ -144,12 +157,9 @@ struct AutoSearchTests {
         }
     }
 
-    @Test("capacityNeighboursGoBothWays: at a new factor count the centre's neighbours move λ and α down as well as up, and skip what halving pruned")
+    @Test("capacityNeighboursGoBothWays: at a new factor count the centre's neighbours move λ and α down as well as up, and skip retired configurations")
     func capacityNeighboursGoBothWays() throws {
-        let data = try plantedImplicit()
-        let s = search(.implicit, budget: 60)
-        let split = try Splits.validation(from: data, fraction: s.validationFraction, seed: s.splitSeed)
-        let run = _SearchRun(search: s, validation: split, refitScale: 1.25, progress: nil)
+        let run = try searchRun(budget: 60)
         var centre = _SearchPoint()
         centre.factors = 64
         centre.missingExponent = 0.2
@@ -161,14 +171,48 @@ struct AutoSearchTests {
         #expect(all.contains { $0.logConfidence < centre.logConfidence })
         #expect(all.contains { $0.logConfidence > centre.logConfidence })
         #expect(all.contains { $0.missingExponent == 0 })
-        // A configuration pruned at another count is skipped (the count masked), the centre never.
+        // A retired configuration (pruned at another count) is skipped, the count masked; the centre never.
         var smaller = all[1]
         smaller.factors = 32
-        let pruned = [_SearchRun.countFree(run.configuration(smaller)), _SearchRun.countFree(run.configuration(centre))]
-        let rest = run.neighbours(centre, count: 7, pruned: pruned)
+        let retired = [_SearchRun.countFree(run.configuration(smaller)), _SearchRun.countFree(run.configuration(centre))]
+        let rest = run.neighbours(centre, count: 7, retired: retired)
         #expect(rest.first == centre)
         #expect(!rest.contains(all[1]))
         #expect(rest.count == 6)
+    }
+
+    @Test("confirmationFinalistsApart: the finalists confirmed on a second split are not near-copies of each other (on ml100k-implicit all three were one point)")
+    func confirmationFinalistsApart() throws {
+        let r = try plantedSearch(largestFactors: 128)
+        let confirmed = r.trials.filter { $0.confirmation != nil }.map(\.configuration)
+        #expect(confirmed.count >= 2)
+        func decades(_ a: Float, _ b: Float) -> Double { abs(Foundation.log10(Double(max(a, 1e-12)) / Double(max(b, 1e-12)))) }
+        for (i, a) in confirmed.enumerated() {
+            for b in confirmed[(i + 1)...] {
+                let copies = a.factors == b.factors && a.regularizationExponent == b.regularizationExponent
+                    && a.confidence == b.confidence && decades(a.regularization, b.regularization) < 0.1
+                    && decades(a.alpha, b.alpha) < 0.1 && abs(a.missingWeightExponent - b.missingWeightExponent) < 0.05
+                #expect(!copies, "finalists \(a) and \(b) are one point")
+            }
+        }
+    }
+
+    @Test("the search keeps time for the confirmation while two trainings of the best fit in a sixth of the budget, and none beyond")
+    func confirmationReserve() throws {
+        var run = try searchRun(budget: 120)
+        #expect(run.confirmationReserve == 0)  // no best yet
+        var c = ALSConfiguration(mode: .implicit)
+        c.iterations = 5
+        // 1 s per iteration: two 5-iteration trainings with the 10 % margin take 11 s ≤ 120 / 6.
+        run.trials = [AutoSearch.Trial(number: 1, phase: .capacity, configuration: c, value: 0.3, iterationsTrained: 5, seconds: 5, failure: nil)]
+        run.points = [_SearchPoint()]
+        run.best = 0
+        #expect(abs(run.confirmationReserve - 11) < 1e-9)
+        #expect(abs(run.budgetEnd - (120 - run.refitReserve - 11)) < 1e-9)
+        // 2 s per iteration: 22 s > 20 s, so the search may use the time.
+        run.trials[0].seconds = 10
+        #expect(run.confirmationReserve == 0)
+        #expect(abs(run.budgetEnd - (120 - run.refitReserve)) < 1e-9)
     }
 
     @Test("a budget too small for the plan is respected within 10 %, and says it cut the plan")
