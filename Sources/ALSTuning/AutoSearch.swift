@@ -22,8 +22,8 @@ import Dispatch
 ///    best figure at the new count beats the last count's by 0.3 % (two misses end it) and the
 ///    predicted time of the next count fits; at each count, λ and α are placed again among the
 ///    centre's neighbours (moves up and down in λ and α) and two distant earlier configurations,
-///    by successive halving (a configuration that halving prunes at one count is not tried at
-///    the next).
+///    by successive halving (a placed configuration that halving prunes at one count is not
+///    tried at the next).
 /// 4. **Polish** at the best factor count: λ and α moved by ±¼ decade, then ±⅛, and so on.
 /// 5. **Refinement at the chosen factor count**, while time remains.
 ///
@@ -467,8 +467,8 @@ struct _SearchRun {
     /// mean of the two figures wins (ties to fewer factors). With well over a hundred trials
     /// scored on one split, the best of them is partly the luckiest; a second, independent split
     /// takes that luck out of the choice. Finalists are confirmed in order while the budget holds
-    /// them and the refit (the search keeps time for two); with fewer than two confirmed, the
-    /// choice stands.
+    /// them and the refit (the search keeps time for two while they take at most a sixth of the
+    /// budget, `confirmationReserve`); with fewer than two confirmed, the choice stands.
     mutating func confirm(train: InteractionMatrix) throws {
         guard let b = best else { return }
         windowEnd = search.budget
@@ -645,10 +645,10 @@ struct _SearchRun {
     /// beats the previous count's by more than 0.3 % (two misses end it), re-placing λ and α at
     /// each count among `neighbours` (moves both ways) and two `alternatives` by successive
     /// halving (a placed configuration pruned at one count is retired from the larger ones, and
-    /// a retired alternative's place goes to another neighbour).
-    /// Six candidates where the budget holds about four full trainings of the new size beside
-    /// the refit, three where it holds two, one where it holds one. The size is predicted from the measured growth of the time
-    /// per iteration from one count to the next (4× before the first measurement).
+    /// in implicit mode a retired alternative's place goes to another neighbour). Six candidates
+    /// where the budget holds about four full trainings of the new size beside the refit, three
+    /// where it holds two, one where it holds one. The size is predicted from the measured growth
+    /// of the time per iteration from one count to the next (4× before the first measurement).
     mutating func capacity(from first: Int) throws {
         let mine = (first ..< trials.count).filter { trials[$0].value != nil }
         guard !search.fixed.contains(.factors),

@@ -141,7 +141,7 @@ struct AutoSearchTests {
         let r = try plantedSearch(largestFactors: 256)
         #expect(!r.budgetCut)
         // The same point at another count: factor count, rung and the solver chosen by count aside.
-        func key(_ c: ALSConfiguration) -> ALSConfiguration { var c = c; c.factors = 0; c.iterations = 0; c.solver = .cholesky; return c }
+        let key = _SearchRun.countFree
         let placed = r.trials.filter { $0.phase == .placement }.map { key($0.configuration) }
         let capacity = r.trials.filter { $0.phase == .capacity }
         let counts = Set(capacity.map(\.configuration.factors)).sorted()
