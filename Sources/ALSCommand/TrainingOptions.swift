@@ -28,10 +28,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Number of iterations (a user half-step and an item half-step each; default \(defaults(.implicit).iterations)).")
     var iterations: Int?
 
-    @Option(help: "Linear solver: cholesky (exact), cg (warm-started conjugate gradient) or subspace (iALS++ block coordinate descent, for hundreds to thousands of factors). Default: cholesky up to 128 factors, cg above.")
+    @Option(help: "Linear solver: cholesky (exact), cg (warm-started conjugate gradient) or subspace (iALS++ block coordinate descent, for hundreds to thousands of factors). Default: cholesky below 64 factors, cg from 64.")
     var solver: ALSConfiguration.Solver?
 
-    @Option(help: "Conjugate-gradient steps per row and half-step (with --solver cg, the default above 128 factors; default \(defaults(.implicit).cgSteps)).")
+    @Option(help: "Conjugate-gradient steps per row and half-step (with --solver cg, the default from 64 factors; default \(defaults(.implicit).cgSteps)).")
     var cgSteps: Int?
 
     @Option(help: "Dimensions per block of the subspace solver (with --solver subspace; default \(defaults(.implicit).blockSize); a block of at least --factors is the exact solve).")
@@ -142,8 +142,7 @@ struct TrainingOptions: ParsableArguments {
             c = try Self.readConfiguration(config)
             if let mode, mode != c.mode {
                 // Another mode: the file's values of this mode still apply, on the new mode's defaults.
-                var m = ALSConfiguration(mode: mode)
-                m.factors = c.factors
+                var m = ALSConfiguration(mode: mode, factors: c.factors)
                 m.iterations = c.iterations
                 m.seed = c.seed
                 m.threads = c.threads

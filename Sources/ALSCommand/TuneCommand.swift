@@ -211,6 +211,7 @@ struct TuneCommand: ParsableCommand {
     /// Every point of the grid, as `als tune --grid` always did.
     private func gridSearch(_ train: InteractionMatrix, metric: EvaluationMetric, grid: HyperparameterGrid) throws -> TuneOutcome {
         var search = GridSearch(base: try training.configuration(), grid: grid, metric: metric)
+        search.keepSolver = training.solverGiven
         search.validationFraction = validation.validationFraction
         search.seed = validation.splitSeed
         search.clamp = try scoring.bounds(for: train)

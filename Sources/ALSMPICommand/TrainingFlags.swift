@@ -61,7 +61,8 @@ struct TrainingFlags: ParsableArguments {
 
     /// `--config` (or the mode's defaults) with every given flag applied, validated.
     func configuration() throws -> ALSConfiguration {
-        var c = ALSConfiguration(mode: mode ?? .implicit)
+        // The solver follows the factor count, as in `als train` (`recommendedSolver(factors:)`).
+        var c = ALSConfiguration(mode: mode ?? .implicit, factors: factors ?? ALSConfiguration.defaultFactors)
         if let config {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: config)) } catch {

@@ -18,7 +18,7 @@ import Dispatch
 ///    and α are cheap to place.
 /// 2. **Refinement**: rounds of configurations drawn around the three best so far, with steps
 ///    that halve each round (coarse to fine), pruned the same way.
-/// 3. **Capacity**: doubling factor counts (the conjugate-gradient solver above 128) while the
+/// 3. **Capacity**: doubling factor counts (the conjugate-gradient solver from 64) while the
 ///    best figure at the new count beats the last count's by 0.3 % (two misses end it) and the
 ///    predicted time of the next count fits; at each count, λ and α are placed again among the
 ///    centre's neighbours (moves up and down in λ and α) and two distant earlier configurations,

@@ -18,6 +18,10 @@ public struct GridSearch: Sendable {
     public var seed: UInt64 = 1
     /// Bounds of rating predictions for the rating metrics, or nil.
     public var clamp: ClosedRange<Float>? = nil
+    /// Keep `base.solver` at every grid point instead of taking the factor count's
+    /// (`ALSConfiguration.recommendedSolver(factors:)`, as `AutoSearch` and `als train` do).
+    /// Default false.
+    public var keepSolver: Bool = false
 
     public init(base: ALSConfiguration, grid: HyperparameterGrid, metric: EvaluationMetric) {
         self.base = base
@@ -53,7 +57,14 @@ public struct GridSearch: Sendable {
     /// fails numerically is recorded as a failed trial instead.
     public func run(train: InteractionMatrix, progress: ((Int, Int, Trial) -> Void)? = nil) throws -> Result {
         let points = grid.points
-        let configurations = try points.map { try HyperparameterGrid.configuration(base, at: $0) }
+        let configurations = try points.map { point in
+            var c = base
+            if !keepSolver, let f = point.first(where: { $0.parameter == .factors }) {
+                c.factors = Int(f.value)
+                c.solver = ALSConfiguration.recommendedSolver(factors: c.factors)
+            }
+            return try HyperparameterGrid.configuration(c, at: point)
+        }
         let validation = try Splits.validation(from: train, fraction: validationFraction, seed: seed)
         guard validation.test.nonZeros > 0 else {
             throw ALSError.invalidConfiguration(

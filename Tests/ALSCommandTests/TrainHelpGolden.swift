@@ -62,10 +62,10 @@ OPTIONS:
                           default 15).
   --solver <solver>       Linear solver: cholesky (exact), cg (warm-started conjugate gradient) or
                           subspace (iALS++ block coordinate descent, for hundreds to thousands of
-                          factors). Default: cholesky up to 128 factors, cg above. (values:
+                          factors). Default: cholesky below 64 factors, cg from 64. (values:
                           cholesky, cg, subspace)
   --cg-steps <cg-steps>   Conjugate-gradient steps per row and half-step (with --solver cg, the
-                          default above 128 factors; default 3).
+                          default from 64 factors; default 3).
   --block-size <block-size>
                           Dimensions per block of the subspace solver (with --solver subspace;
                           default 128; a block of at least --factors is the exact solve).

@@ -22,13 +22,15 @@ struct TrainingOptionsTests {
         #expect(!off.biases && !off.globalMean)
     }
 
-    @Test("the default solver follows the factor count: Cholesky to 128, CG above, from the library, the flags and a file")
+    @Test("the default solver follows the factor count: Cholesky below 64, CG from 64, from the library, the flags and a file")
     func solverByFactors() throws {
-        #expect(ALSConfiguration(mode: .implicit).solver == .cholesky)
-        #expect(ALSConfiguration(mode: .implicit, factors: 128).solver == .cholesky)
-        #expect(ALSConfiguration(mode: .explicit, factors: 129).solver == .cg)
+        #expect(ALSConfiguration(mode: .implicit).solver == .cg)
+        #expect(ALSConfiguration(mode: .implicit, factors: 63).solver == .cholesky)
+        #expect(ALSConfiguration(mode: .explicit, factors: 32).solver == .cholesky)
+        #expect(ALSConfiguration(mode: .explicit, factors: 64).solver == .cg)
         #expect(ALSConfiguration(mode: .implicit, factors: 1024).solver == .cg)
-        #expect(try configuration(["--factors", "128"]).solver == .cholesky)
+        #expect(try configuration(["--factors", "32"]).solver == .cholesky)
+        #expect(try configuration(["--factors", "128"]).solver == .cg)
         #expect(try configuration(["--factors", "512"]).solver == .cg)
         #expect(try configuration(["--factors", "512"]) == ALSConfiguration(mode: .implicit, factors: 512))
         #expect(try configuration(["--factors", "512", "--solver", "subspace"]).solver == .subspace)
@@ -61,7 +63,7 @@ struct TrainingOptionsTests {
         let useless: [([String], String)] = [
             (["--mode", "explicit", "--alpha", "10"], "--alpha"),
             (["--mode", "explicit", "--confidence", "log"], "--confidence"),
-            (["--cg-steps", "5"], "--cg-steps"),
+            (["--factors", "32", "--cg-steps", "5"], "--cg-steps"),
             (["--solver", "cholesky", "--cg-steps", "5"], "--cg-steps"),
             (["--solver", "subspace", "--cg-steps", "5"], "--cg-steps"),
             (["--block-size", "64"], "--block-size"),
@@ -99,9 +101,7 @@ struct TrainingOptionsTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let partial = dir.appendingPathComponent("partial.json").path
         try #"{"mode": "explicit", "factors": 8}"#.write(toFile: partial, atomically: true, encoding: .utf8)
-        var expected = ALSConfiguration(mode: .explicit)
-        expected.factors = 8
-        #expect(try configuration(["--config", partial]) == expected)
+        #expect(try configuration(["--config", partial]) == ALSConfiguration(mode: .explicit, factors: 8))
         let typo = dir.appendingPathComponent("typo.json").path
         try #"{"mode": "implicit", "regularisation": 8}"#.write(toFile: typo, atomically: true, encoding: .utf8)
         #expect(throws: (any Error).self) { try configuration(["--config", typo]) }

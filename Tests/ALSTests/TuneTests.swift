@@ -104,6 +104,20 @@ struct TuneTests {
         #expect(r.best == ndcgs.indices.max { (ndcgs[$0], -$0) < (ndcgs[$1], -$1) })
     }
 
+    @Test("a factors axis takes each count's solver, as als train does, unless the solver is kept")
+    func gridSolverFollowsFactors() throws {
+        let data = try lowRankRatings()
+        var base = ALSConfiguration(mode: .explicit)
+        base.iterations = 2
+        base.threads = 1
+        let grid = HyperparameterGrid([HyperparameterGrid.Axis(.factors, [8, 64])])
+        #expect(base.solver == .cg)
+        var search = GridSearch(base: base, grid: grid, metric: .rmse)
+        #expect(try search.run(train: data).trials.map(\.configuration.solver) == [.cholesky, .cg])
+        search.keepSolver = true
+        #expect(try search.run(train: data).trials.map(\.configuration.solver) == [.cg, .cg])
+    }
+
     @Test("ratings become ±1 preferences at a threshold")
     func signed() throws {
         let m = try InteractionMatrix(users: 2, items: 2, triplets: Triplets(users: [0, 0, 1], items: [0, 1, 1], values: [4, 3.5, 5]))

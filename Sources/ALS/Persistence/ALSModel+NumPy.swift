@@ -65,8 +65,7 @@ extension ALSModel {
             throw ALSError.corruptFile(path: path, reason: "user_factors \(x.shape) and item_factors \(y.shape) are not two matrices with the same number of columns")
         }
         let k = x.shape[1]
-        var c = ALSConfiguration(mode: .implicit)
-        c.factors = k
+        var c = ALSConfiguration(mode: .implicit, factors: k)
         c.confidence = .scaled
         if let v = try number("regularization") { c.regularization = Float(v) }
         if let v = try number("alpha") { c.alpha = Float(v) }
