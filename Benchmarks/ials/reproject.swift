@@ -9,7 +9,7 @@
 // The projection is one user half-step of SwiftALS's subspace solver started at zero, with the
 // model's own objective (mode, confidence, λ and its frequency scaling, α₀): `ALSShardSolver`,
 // the engine's entry for solving one side against a fixed other side. Built by
-// Benchmarks/ials/run.sh from the release objects of the ALS target, like
+// Benchmarks/ials/reproject.sh from the release objects of the ALS target, like
 // Benchmarks/latency/serving_latency.swift; not a suite of the benchmark package.
 @_spi(Engine) import ALS
 import Dispatch

@@ -60,8 +60,7 @@ public struct GridSearch: Sendable {
         let configurations = try points.map { point in
             var c = base
             if !keepSolver, let f = point.first(where: { $0.parameter == .factors }) {
-                c.factors = Int(f.value)
-                c.solver = ALSConfiguration.recommendedSolver(factors: c.factors)
+                c.solver = ALSConfiguration.recommendedSolver(factors: Int(f.value))
             }
             return try HyperparameterGrid.configuration(c, at: point)
         }
