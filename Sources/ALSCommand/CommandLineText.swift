@@ -9,7 +9,7 @@ enum CommandLineText {
     /// kebab case unless given; `takesValue: false` for switches, whose value (`true`) is dropped.
     private static let flags: [String: (flag: String?, takesValue: Bool)] = {
         var table: [String: (flag: String?, takesValue: Bool)] = [:]
-        for name in ["mode", "factors", "regularization", "iterations", "cgSteps", "blockSize", "sweeps", "alpha", "confidence",
+        for name in ["mode", "factors", "regularization", "iterations", "cgSteps", "blockSize", "sweeps", "subspaceSchedule", "alpha", "confidence",
                      "confidenceEpsilon", "biasRegularization", "walsWeighting", "missingWeightExponent",
                      "missingWeightTotal", "regularizationExponent", "regularizationAlpha0", "threads", "seed",
                      "delimiter", "duplicates", "header", "userIDs", "itemIDs", "k"] {

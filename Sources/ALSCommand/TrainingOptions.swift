@@ -6,6 +6,7 @@ import Foundation
 extension ALSConfiguration.Mode: ExpressibleByArgument {}
 extension ALSConfiguration.Solver: ExpressibleByArgument {}
 extension ALSConfiguration.Confidence: ExpressibleByArgument {}
+extension ALSConfiguration.SubspaceSchedule: ExpressibleByArgument {}
 
 /// The hyperparameters every command that trains shares (`als train`, `als demo`, `als tune`,
 /// `als plot loss`), through `@OptionGroup`. Every flag is optional: a flag left out takes the
@@ -39,6 +40,9 @@ struct TrainingOptions: ParsableArguments {
 
     @Option(help: "Passes over all blocks per row and half-step (with --solver subspace; default \(defaults(.implicit).sweeps)).")
     var sweeps: Int?
+
+    @Option(help: "Order of the subspace solver's blocks in an iteration: rows (each row sweeps all its blocks, users then items; the default) or interleaved (iALS++'s epoch: block by block, the users' block then the items'). With --solver subspace.")
+    var subspaceSchedule: ALSConfiguration.SubspaceSchedule?
 
     @Option(help: "Implicit mode: α of the confidence (default \(defaults(.implicit).alpha)).")
     var alpha: Float?
@@ -158,6 +162,7 @@ struct TrainingOptions: ParsableArguments {
         if let cgSteps { c.cgSteps = cgSteps }
         if let blockSize { c.blockSize = blockSize }
         if let sweeps { c.sweeps = sweeps }
+        if let subspaceSchedule { c.subspaceSchedule = subspaceSchedule }
         if let alpha { c.alpha = alpha }
         if let confidence { c.confidence = confidence }
         if let confidenceEpsilon { c.confidenceEpsilon = confidenceEpsilon }
@@ -193,10 +198,11 @@ struct TrainingOptions: ParsableArguments {
 
     /// A flag that does nothing in the chosen mode (or without the option it refines) is an
     /// error, never silently ignored: `--alpha` outside implicit mode, `--cg-steps` without
-    /// `--solver cg`, `--block-size` and `--sweeps` without `--solver subspace`, `--wals-*` outside weighted mode, and so on.
+    /// `--solver cg`, `--block-size`, `--sweeps` and `--subspace-schedule` without `--solver subspace`, `--wals-*` outside weighted mode, and so on.
     func checkRelevance(_ c: ALSConfiguration) throws {
         func useless(_ flag: String, _ why: String) -> ValidationError {
-            let solverFlag = ["--cg-steps": "cg", "--block-size": "subspace", "--sweeps": "subspace"][flag]
+            let solverFlag = ["--cg-steps": "cg", "--block-size": "subspace", "--sweeps": "subspace",
+                              "--subspace-schedule": "subspace"][flag]
             return ValidationError("\(flag) does nothing \(why); drop it\(solverFlag.map { ", or add --solver \($0)" } ?? "").")
         }
         let mode = c.mode.rawValue
@@ -230,7 +236,8 @@ struct TrainingOptions: ParsableArguments {
             throw useless("--bias-regularization", "with --no-biases")
         }
         for (flag, v, solver) in [("--cg-steps", cgSteps != nil, ALSConfiguration.Solver.cg),
-                                  ("--block-size", blockSize != nil, .subspace), ("--sweeps", sweeps != nil, .subspace)]
+                                  ("--block-size", blockSize != nil, .subspace), ("--sweeps", sweeps != nil, .subspace),
+                                  ("--subspace-schedule", subspaceSchedule != nil, .subspace)]
         where v && c.solver != solver {
             throw useless(flag, "with the \(c.solver.rawValue) solver")
         }

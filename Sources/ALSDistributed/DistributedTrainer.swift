@@ -67,6 +67,9 @@ public struct DistributedTrainer {
     public init(_ configuration: ALSConfiguration, checkpoint: CheckpointOptions? = nil, gram: GramMode = .allreduce,
                 exchange: ExchangeMode = .allgather) throws {
         try configuration.validate()
+        if configuration.solver == .subspace && configuration.subspaceSchedule == .interleaved {
+            throw ALSError.invalidConfiguration(parameter: "subspaceSchedule", reason: "the distributed trainer runs one user and one item half-step per iteration; use `.rows`")
+        }
         if gram == .replicated && exchange == .alltoall {
             throw ALSError.invalidConfiguration(parameter: "gram", reason: "a replicated Gram needs every row of the fixed side: use the allgather exchange")
         }

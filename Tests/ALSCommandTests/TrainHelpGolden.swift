@@ -71,6 +71,11 @@ OPTIONS:
                           default 128; a block of at least --factors is the exact solve).
   --sweeps <sweeps>       Passes over all blocks per row and half-step (with --solver subspace;
                           default 1).
+  --subspace-schedule <subspace-schedule>
+                          Order of the subspace solver's blocks in an iteration: rows (each row
+                          sweeps all its blocks, users then items; the default) or interleaved
+                          (iALS++'s epoch: block by block, the users' block then the items'). With
+                          --solver subspace. (values: rows, interleaved)
   --alpha <alpha>         Implicit mode: α of the confidence (default 10.0).
   --confidence <confidence>
                           Implicit mode: confidence of a value r: linear (1 + α·r), scaled (α·r, as

@@ -68,6 +68,7 @@ struct TrainingOptionsTests {
             (["--solver", "subspace", "--cg-steps", "5"], "--cg-steps"),
             (["--block-size", "64"], "--block-size"),
             (["--solver", "cg", "--sweeps", "2"], "--sweeps"),
+            (["--subspace-schedule", "interleaved"], "--subspace-schedule"),
             (["--wals-w0", "2"], "--wals-w0"),
             (["--mode", "explicit", "--wals-exponent", "0.5"], "--wals-exponent"),
             (["--mode", "implicit", "--biases"], "--biases"),
@@ -87,9 +88,10 @@ struct TrainingOptionsTests {
         }
         // The same flags where they do something are accepted.
         _ = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--solver", "cg", "--cg-steps", "5"])
-        let subspace = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--solver", "subspace", "--block-size", "64", "--sweeps", "2"])
+        let subspace = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--solver", "subspace", "--block-size", "64", "--sweeps", "2",
+                                                   "--subspace-schedule", "interleaved"])
         let c = try subspace.training.configuration()
-        #expect(c.solver == .subspace && c.blockSize == 64 && c.sweeps == 2)
+        #expect(c.solver == .subspace && c.blockSize == 64 && c.sweeps == 2 && c.subspaceSchedule == .interleaved)
         _ = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--mode", "weighted", "--wals-w0", "2"])
         _ = try TrainCommand.parse(["data.tsv", "--output", "m.als", "--mode", "explicit", "--bias-regularization", "1"])
     }

@@ -66,4 +66,15 @@ struct ShardTests {
             }
         }
     }
+
+    @Test("the trainer refuses the subspace solver's interleaved schedule, which needs a half-step per block")
+    func interleavedRefused() throws {
+        var config = ALSConfiguration(mode: .implicit, factors: 8)
+        config.solver = .subspace
+        config.blockSize = 4
+        config.subspaceSchedule = .interleaved
+        #expect(throws: ALSError.self) { try DistributedTrainer(config) }
+        config.subspaceSchedule = .rows
+        _ = try DistributedTrainer(config)
+    }
 }

@@ -31,6 +31,17 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
         case subspace
     }
 
+    /// The order in which the subspace solver visits the dimension blocks of an iteration.
+    public enum SubspaceSchedule: String, Sendable, Codable, CaseIterable {
+        /// Each row sweeps all of its blocks (`sweeps` times), the users first, then the items:
+        /// one user half-step and one item half-step per iteration, as the other solvers.
+        case rows
+        /// Rendle et al.'s iALS++ epoch: block by block, every user's block b, then every item's
+        /// block b, before block b + 1 (so a user's block is solved against items whose earlier
+        /// blocks were already updated in the same iteration); `sweeps` repeats the whole pass.
+        case interleaved
+    }
+
     /// How an implicit-feedback value r becomes a confidence c.
     public enum Confidence: String, Sendable, Codable, CaseIterable {
         /// c = 1 + α·r (Hu, Koren and Volinsky; Spark). The default.
@@ -74,6 +85,8 @@ public struct ALSConfiguration: Sendable, Codable, Equatable {
     /// Subspace solver: passes over all blocks per row and half-step. Default 1, as iALS++
     /// (warm starts make one pass per half-step enough).
     public var sweeps: Int = 1
+    /// Subspace solver: the order of the blocks within an iteration. Default `.rows`.
+    public var subspaceSchedule: SubspaceSchedule = .rows
     /// Implicit mode: α of the confidence. Default 10 with `.log` confidence: an observed 0/1
     /// cell then weighs 1 + 10·ln 2 ≈ 7.9 missing ones.
     public var alpha: Float
@@ -201,6 +214,7 @@ extension ALSConfiguration {
         try read(.cgSteps, into: &cgSteps)
         try read(.blockSize, into: &blockSize)
         try read(.sweeps, into: &sweeps)
+        try read(.subspaceSchedule, into: &subspaceSchedule)
         try read(.alpha, into: &alpha)
         try read(.confidence, into: &confidence)
         try read(.confidenceEpsilon, into: &confidenceEpsilon)
@@ -220,7 +234,7 @@ extension ALSConfiguration {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case mode, factors, regularization, iterations, solver, cgSteps, blockSize, sweeps, alpha, confidence, confidenceEpsilon
+        case mode, factors, regularization, iterations, solver, cgSteps, blockSize, sweeps, subspaceSchedule, alpha, confidence, confidenceEpsilon
         case biases, globalMean, biasRegularization, walsWeighting, missingWeightExponent, missingWeightTotal
         case regularizationExponent, regularizationAlpha0, threads, seed, initScale, earlyStopTolerance, computeLoss
 

@@ -54,9 +54,7 @@ public struct ALSTrainer: Sendable {
         for iteration in 1 ... max(configuration.iterations, 1) where configuration.iterations > 0 {
             let t0 = DispatchTime.now().uptimeNanoseconds
             try checkCancellation()
-            try state.userHalfStep(iteration: iteration)
-            try checkCancellation()
-            try state.itemHalfStep(iteration: iteration)
+            try state.iterate(iteration: iteration, between: checkCancellation)
             try checkCancellation()
             let t1 = DispatchTime.now().uptimeNanoseconds
             var loss: Double? = nil

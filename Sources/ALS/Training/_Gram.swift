@@ -24,3 +24,29 @@ internal func _gram(rows: Int, dims: Int, fixed: UnsafePointer<Float>, weights: 
     }
     return G
 }
+
+/// Rows `block` of the Gram, G_B,: = Σ_i w_i f_i,B f_iᵀ = F_Bᵀ (w ∘ F), one `sgemm` of b × rows
+/// by rows × dims (b/dims of the full Gram's cost); the other rows are zero. The subspace
+/// solver's interleaved schedule needs no more: a block step of block B reads only G_B,:.
+///
+/// - Precondition: `block` lies within `0 ..< dims`.
+internal func _gramRows(_ block: Range<Int>, rows: Int, dims: Int, fixed: UnsafePointer<Float>,
+                        weights: UnsafePointer<Float>?) -> [Float] {
+    var G = [Float](repeating: 0, count: dims * dims)
+    if rows == 0 || block.isEmpty { return G }
+    G.withUnsafeMutableBufferPointer { G in
+        func product(_ right: UnsafePointer<Float>) {
+            _BLAS.gemmTN(m: block.count, n: dims, k: rows, alpha: 1, a: fixed + block.lowerBound, lda: dims,
+                         b: right, ldb: dims, beta: 0, c: G._start + block.lowerBound * dims, ldc: dims)
+        }
+        if let w = weights {
+            let scaled = UnsafeMutablePointer<Float>.allocate(capacity: rows * dims)
+            defer { scaled.deallocate() }
+            for i in 0 ..< rows { for d in 0 ..< dims { scaled[i * dims + d] = w[i] * fixed[i * dims + d] } }
+            product(scaled)
+        } else {
+            product(fixed)
+        }
+    }
+    return G
+}

@@ -19,9 +19,19 @@ extension _HalfStep {
     static let subspaceBatchRows = 16
 
     /// Solves every row into `X` (which holds the warm start) with `sweeps` passes over the
-    /// dimensions in blocks of `block` (clamped to 1 ... dims).
-    func solveSubspace(into X: UnsafeMutablePointer<Float>, block: Int, sweeps: Int, threads: Int) throws {
+    /// dimensions in blocks of `block` (clamped to 1 ... dims); with `dimensions`, over the blocks
+    /// of that range only (the interleaved schedule passes one block), the rest of x held.
+    ///
+    /// `predictions`, when given, is the prediction cache s of every entry of `matrix` (in its
+    /// entry order, s = fixed row · x), current on entry and kept current: the rows then skip
+    /// their `als_subspace_predict` pass (nnz·dims of scattered reads), which the interleaved
+    /// schedule would otherwise pay once per block instead of once per half-step.
+    ///
+    /// - Precondition: `dimensions` lies within `0 ..< dims`.
+    func solveSubspace(into X: UnsafeMutablePointer<Float>, block: Int, sweeps: Int, dimensions: Range<Int>? = nil,
+                       predictions: UnsafeMutablePointer<Float>? = nil, threads: Int) throws {
         let k = Int32(dims), m = Self.subspaceBatchRows, bmax = max(1, min(block, dims))
+        let range = dimensions ?? 0 ..< dims
         let hasGram = gramScale != 0 || rowGramScale != nil
         try forEachRowBlock(rowsPerBlock: m, scratchFloats: { longest in
             longest + m * bmax + Int(als_subspace_block_scratch_floats(k, Int32(bmax), Int64(longest)))
@@ -30,15 +40,19 @@ extension _HalfStep {
             let longest = Int(rowBlock.offsets[rows.upperBound] - rowBlock.offsets[rows.lowerBound])
             let s = rowBlock.scratch, GXB = s + max(1, longest), step = GXB + m * bmax
             let xs = X + rows.lowerBound * dims
-            for (i, row) in rows.enumerated() {
-                let e = rowBlock.entries(of: row)
-                try _check(als_subspace_predict(k, e.n, e.idx, fixed, Int64(dims), xs + i * dims, s + e.start).rawValue,
-                           "als_subspace_predict", side: side, row: row)
+            // The block's cache: the caller's, or computed here into the scratch.
+            let cache = predictions.map { $0 + rowBlock.base } ?? s
+            if predictions == nil {
+                for (i, row) in rows.enumerated() {
+                    let e = rowBlock.entries(of: row)
+                    try _check(als_subspace_predict(k, e.n, e.idx, fixed, Int64(dims), xs + i * dims, s + e.start).rawValue,
+                               "als_subspace_predict", side: side, row: row)
+                }
             }
             if !hasGram { GXB.update(repeating: 0, count: m * bmax) }
             for _ in 0 ..< sweeps {
-                for b0 in stride(from: 0, to: dims, by: bmax) {
-                    let b = min(bmax, dims - b0)
+                for b0 in stride(from: range.lowerBound, to: range.upperBound, by: bmax) {
+                    let b = min(bmax, range.upperBound - b0)
                     if hasGram {
                         _BLAS.gemmNT(m: rows.count, n: b, k: dims, alpha: 1, a: xs, lda: dims, b: gram + b0 * dims, ldb: dims,
                                      beta: 0, c: GXB, ldc: b)
@@ -47,7 +61,7 @@ extension _HalfStep {
                         let e = rowBlock.entries(of: row)
                         let status = als_subspace_block_step(k, gram, rowGramScale?[row] ?? gramScale, reg, rowRegScale?[row] ?? 1,
                                                              e.n, e.idx, e.d, e.t, fixed, Int64(dims), Int32(b0), Int32(b),
-                                                             GXB + i * b, xs + i * dims, s + e.start, step)
+                                                             GXB + i * b, xs + i * dims, cache + e.start, step)
                         try _check(status.rawValue, "als_subspace_block_step", side: side, row: row)
                     }
                 }

@@ -82,12 +82,20 @@ internal struct _HalfStep {
 
     /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
     /// `cgSteps`, `blockSize`, `sweeps`). With CG and subspace, `X` holds the warm start.
-    /// `paths` overrides the choice of implementation (see `Paths`).
+    /// `paths` overrides the choice of implementation (see `Paths`). `dimensions` (subspace
+    /// solver only) solves just that block of dimensions, once per row, with `predictions` the
+    /// entries' prediction cache when the caller keeps one (see `solveSubspace`).
     func solve(into X: UnsafeMutablePointer<Float>, configuration: ALSConfiguration, threads: Int,
-               paths: Paths = Paths()) throws {
+               paths: Paths = Paths(), dimensions: Range<Int>? = nil,
+               predictions: UnsafeMutablePointer<Float>? = nil) throws {
         let k = Int32(dims)
+        precondition(dimensions == nil || configuration.solver == .subspace, "a block of dimensions needs the subspace solver")
         switch configuration.solver {
         case .subspace:
+            if let dimensions {
+                return try solveSubspace(into: X, block: dimensions.count, sweeps: 1, dimensions: dimensions,
+                                         predictions: predictions, threads: threads)
+            }
             return try solveSubspace(into: X, block: configuration.blockSize, sweeps: configuration.sweeps, threads: threads)
         case .cg where usesBatchedCG(override: paths.batchedCG):
             return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)

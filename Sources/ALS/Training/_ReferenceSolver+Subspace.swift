@@ -10,16 +10,18 @@ extension _ReferenceSolver {
     ///   - current: the rows being solved, as the warm start (rows × dims).
     ///   - block: dimensions per block, ≥ 1 (more than the dimensions means one block).
     ///   - sweeps: passes over all blocks, ≥ 0.
+    ///   - dimensions: only the blocks of this range (the interleaved schedule passes one
+    ///     block); nil means every dimension.
     public func subspaceHalfStep(solveUsers: Bool, fixed: [[Double]], current: [[Double]], block: Int,
-                                 sweeps: Int) throws -> [[Double]] {
+                                 sweeps: Int, dimensions: Range<Int>? = nil) throws -> [[Double]] {
         let rows = solveUsers ? users : items
-        let n = dims, size = max(1, min(block, dims))
+        let n = dims, size = max(1, min(block, dims)), range = dimensions ?? 0 ..< dims
         return try (0 ..< rows).map { r in
             let (A, b) = system(row: r, solveUsers: solveUsers, fixed: fixed)
             var x = current[r]
             for _ in 0 ..< sweeps {
-                for b0 in stride(from: 0, to: n, by: size) {
-                    let B = Array(b0 ..< min(n, b0 + size))
+                for b0 in stride(from: range.lowerBound, to: range.upperBound, by: size) {
+                    let B = Array(b0 ..< min(range.upperBound, b0 + size))
                     let AB = B.map { i in B.map { A[i][$0] } }
                     let residual = B.map { i in b[i] - (0 ..< n).reduce(0.0) { $0 + A[i][$1] * x[$1] } }
                     let delta = try Self.solve(AB, residual, row: r, side: solveUsers ? "user" : "item")

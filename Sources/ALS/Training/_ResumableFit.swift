@@ -28,8 +28,7 @@ import Dispatch
             let t0 = DispatchTime.now().uptimeNanoseconds
             // Stop when the next iteration, as long as the last one, would end past the deadline.
             if t0 + lastIteration > deadline { return false }
-            try state.userHalfStep(iteration: iterations + 1)
-            try state.itemHalfStep(iteration: iterations + 1)
+            try state.iterate(iteration: iterations + 1)
             iterations += 1
             lastIteration = DispatchTime.now().uptimeNanoseconds - t0
             seconds += Double(lastIteration) / 1e9

@@ -148,13 +148,18 @@ internal struct _TrainingState {
     /// Runs `body` with one half-step's problem: rows = users and fixed = items when
     /// `users` is true, else rows = items and fixed = users. The implicit item half-step scales
     /// the users' Gram per item by w_item; the user half-step folds w_i into its Gram.
-    func withProblem<R>(users: Bool, _ body: (_HalfStep) throws -> R) rethrows -> R {
+    ///
+    /// `gramRows` computes only those rows of the Gram (`_gramRows`), for a half-step that solves
+    /// only that block of dimensions; nil computes all of it.
+    func withProblem<R>(users: Bool, gramRows: Range<Int>? = nil, _ body: (_HalfStep) throws -> R) rethrows -> R {
         let (fixedRows, matrix) = users ? (data.items, data.byUser) : (data.users, data.byItem)
         let (fixed, offsets) = fixedSide(users ? V : U, rows: fixedRows)
         let G = fixed.withUnsafeBufferPointer { F in
-            !usesGram ? [Float](repeating: 0, count: dims * dims)
-                : users ? missingWeight.withOptionalPointer { _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: $0) }
-                : _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: nil)
+            (users ? missingWeight : nil).withOptionalPointer { w in
+                !usesGram ? [Float](repeating: 0, count: dims * dims)
+                    : gramRows.map { _gramRows($0, rows: fixedRows, dims: dims, fixed: F._start, weights: w) }
+                    ?? _gram(rows: fixedRows, dims: dims, fixed: F._start, weights: w)
+            }
         }
         return try _HalfStep.withProblem(
             config: config, dims: dims, mean: mean, users: users, matrix: matrix, firstRow: 0, fixed: fixed,
@@ -162,12 +167,16 @@ internal struct _TrainingState {
             walsItemWeight: walsItemWeight, missingWeight: missingWeight, body)
     }
 
-    /// Solves for [x_u (, b_u)] given the items.
-    mutating func userHalfStep(iteration: Int) throws {
+    /// Solves for [x_u (, b_u)] given the items; with `dimensions` (subspace solver only), one
+    /// block step of those dimensions per row, the others held, with `predictions` the cache of
+    /// `byUser`'s entries when the caller keeps one (`iterate`).
+    mutating func userHalfStep(iteration: Int, dimensions: Range<Int>? = nil,
+                               predictions: UnsafeMutablePointer<Float>? = nil) throws {
         var X = U
-        try withProblem(users: true) { step in
+        try withProblem(users: true, gramRows: dimensions) { step in
             try X.withUnsafeMutableBufferPointer { X in
-                try step.solve(into: X._start, configuration: config, threads: threads, paths: paths)
+                try step.solve(into: X._start, configuration: config, threads: threads, paths: paths,
+                               dimensions: dimensions, predictions: predictions)
             }
         }
         if hasBias { for r in 0 ..< data.users where data.byUser.count(of: r) == 0 { X[r * dims + k] = 0 } }
@@ -175,12 +184,15 @@ internal struct _TrainingState {
         U = X
     }
 
-    /// Solves for [y_i (, b_i)] given the users.
-    mutating func itemHalfStep(iteration: Int) throws {
+    /// Solves for [y_i (, b_i)] given the users; `dimensions` and `predictions` (of `byItem`'s
+    /// entries) as in `userHalfStep`.
+    mutating func itemHalfStep(iteration: Int, dimensions: Range<Int>? = nil,
+                               predictions: UnsafeMutablePointer<Float>? = nil) throws {
         var Y = V
-        try withProblem(users: false) { step in
+        try withProblem(users: false, gramRows: dimensions) { step in
             try Y.withUnsafeMutableBufferPointer { Y in
-                try step.solve(into: Y._start, configuration: config, threads: threads, paths: paths)
+                try step.solve(into: Y._start, configuration: config, threads: threads, paths: paths,
+                               dimensions: dimensions, predictions: predictions)
             }
         }
         try Self.checkFinite(Y, side: "item", iteration: iteration)
