@@ -2,7 +2,8 @@
 # SwiftALS against Google's reference iALS++ (google-research/google-research, ials/vae_benchmarks,
 # C++ with Eigen) on Gowalla train, same objective and hyperparameters, same machine, one run.
 # Prints a markdown table: seconds per epoch and validation Recall@20 after the same number of
-# epochs, for iALS++ (block 128) and for SwiftALS's subspace solver (block 128) and CG.
+# epochs, for iALS++ (block 128) and for SwiftALS's subspace solver (block 128; SOLVERS picks
+# among interleaved, iALS++'s schedule, subspace, the row-by-row one, and cg).
 #
 #   IALS_SRC=/work/peers/ials bash Benchmarks/ials/run.sh
 #   IALS_SRC=… FACTORS=512 EPOCHS=2 bash Benchmarks/ials/run.sh
@@ -36,7 +37,7 @@ THREADS="${THREADS:-2}"
 LAMBDA="${LAMBDA:-0.0001}"
 ALPHA0="${ALPHA0:-0.1}"
 BLOCK="${BLOCK:-128}"
-SOLVERS="${SOLVERS:-subspace,cg}"
+SOLVERS="${SOLVERS:-interleaved,subspace,cg}"
 for f in ialspp_main.cc recommender.h; do
     [ -f "$IALS_SRC/$f" ] || { echo "ials: $IALS_SRC/$f is missing" >&2; exit 1; }
 done
@@ -76,6 +77,11 @@ for k in ${FACTORS//,/ }; do
         extra=(--solver "$solver")
         label="SwiftALS $solver"
         if [ "$solver" = subspace ]; then extra+=(--block-size "$BLOCK"); label+=" (block $BLOCK)"; fi
+        # iALS++'s own epoch: block by block, the users' block then the items'.
+        if [ "$solver" = interleaved ]; then
+            extra=(--solver subspace --block-size "$BLOCK" --subspace-schedule interleaved)
+            label="SwiftALS subspace, interleaved (block $BLOCK)"
+        fi
         if [ "$solver" = cg ]; then label+=" (3 steps)"; fi
         "$ALS" train "$WORK/val/train.tsv" --factors "$k" --iterations "$EPOCHS" --threads "$THREADS" \
             --confidence linear --alpha "$OURS_ALPHA" --regularization "$OURS_LAMBDA" \
