@@ -470,7 +470,7 @@ struct _SearchRun {
     /// them and the refit (the search keeps time for two while they take at most a sixth of the
     /// budget, `confirmationReserve`); with fewer than two confirmed, the choice stands.
     mutating func confirm(train: InteractionMatrix) throws {
-        guard let b = best else { return }
+        guard best != nil else { return }
         windowEnd = search.budget
         let finalists = finalists(3)
         let second = try Splits.validation(from: train, fraction: search.validationFraction, seed: search.splitSeed &+ 0x9E37)
