@@ -20,17 +20,16 @@ extension _TrainingState {
     /// `sweeps` times. `between` runs between consecutive half-steps (`ALSTrainer` checks for
     /// cancellation there).
     mutating func iterate(iteration: Int, between: () throws -> Void = {}) throws {
-        let block = max(1, min(config.blockSize, dims))
-        guard config.solver == .subspace, config.subspaceSchedule == .interleaved, block < dims else {
+        guard Self.interleaves(config, dims: dims) else {
             try userHalfStep(iteration: iteration)
             try between()
             try itemHalfStep(iteration: iteration)
             return
         }
-        let nnz = data.nonZeros
+        let block = config.blockSize, nnz = data.nonZeros
         var byUserCache = [Float](repeating: 0, count: hasBias ? 0 : nnz)
         var byItemCache = [Float](repeating: 0, count: hasBias ? 0 : nnz)
-        let order = hasBias ? [] : Self.itemEntryInUserOrder(data)
+        let order = itemEntryOrder
         if !hasBias { try predictAll(into: &byUserCache) }
         for sweep in 0 ..< config.sweeps {
             for b0 in stride(from: 0, to: dims, by: block) {
@@ -47,6 +46,13 @@ extension _TrainingState {
                 if !hasBias { for q in 0 ..< nnz { byUserCache[Int(order[q])] = byItemCache[q] } }
             }
         }
+    }
+
+    /// Whether `config` runs the interleaved schedule on rows of `dims` unknowns: the subspace
+    /// solver, `.interleaved`, and more than one block (with one block both schedules are the
+    /// same iteration).
+    static func interleaves(_ config: ALSConfiguration, dims: Int) -> Bool {
+        config.solver == .subspace && config.subspaceSchedule == .interleaved && config.blockSize < dims
     }
 
     /// For each entry q of `byItem` (item i, user u), the position of the same cell among

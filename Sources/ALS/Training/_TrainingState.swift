@@ -22,6 +22,10 @@ internal struct _TrainingState {
     let walsItemWeight: [Float]?
     /// Implicit per-item missing weight (nil = uniform 1).
     let missingWeight: [Float]?
+    /// The interleaved schedule's map from `byItem`'s entries to `byUser`'s
+    /// (`itemEntryInUserOrder`), derived once from the data; empty for every other schedule and
+    /// with a bias column, where no prediction cache is shared.
+    let itemEntryOrder: [Int32]
 
     var hasBias: Bool { config.mode == .explicit && config.biases }
     /// Tests only: force an implementation of a solver (see `_HalfStep.Paths`); by default each
@@ -72,6 +76,8 @@ internal struct _TrainingState {
         }
         walsItemWeight = data.byUser.weights == nil ? Self.walsItemWeights(config, itemCounts: itemCounts) : nil
         missingWeight = Self.missingWeights(config, itemCounts: itemCounts)
+        let biasColumn = config.mode == .explicit && config.biases
+        itemEntryOrder = Self.interleaves(config, dims: dims) && !biasColumn ? Self.itemEntryInUserOrder(data) : []
         (U, V) = Self.initialFactors(config, users: data.users, items: data.items)
     }
 
