@@ -163,6 +163,26 @@ als_status_t als_subspace_block_step(int32_t k, const float *_Nonnull G, float g
                                      int32_t b0, int32_t b, const float *_Nonnull gxB,
                                      float *_Nonnull x, float *_Nonnull s, float *_Nonnull scratch);
 
+/// Floats of scratch `als_subspace_eigen_block_step` needs for rows of at most `n` entries.
+/// 0 when block < 1 or n < 0.
+int64_t als_subspace_eigen_scratch_floats(int32_t block, int64_t n);
+
+/// The same block step as `als_subspace_block_step` (same x and s afterwards, up to rounding),
+/// solved in the eigenbasis of G_BB with the Woodbury identity instead of a b×b Cholesky: for
+/// rows with fewer entries than b. `lambda` holds G_BB's b eigenvalues, `E` (b×b, row-major)
+/// its orthonormal eigenvectors as rows, and `Z` (rows of the fixed side × b, row-major) the
+/// fixed side's block in that basis, Z = Y_B Eᵀ. The block's regularisation is uniform, ρ =
+/// regScale·reg_B. Requires gscale ≥ 0, ρ > 0 and every d[j] ≥ 0 (ALS_INVALID_ARGUMENT
+/// otherwise), 0 ≤ b0, 1 ≤ b ≤ k − b0; `scratch` holds
+/// `als_subspace_eigen_scratch_floats(b, n)` floats.
+als_status_t als_subspace_eigen_block_step(int32_t k, float gscale, float rho,
+                                           const float *_Nonnull lambda, const float *_Nonnull E,
+                                           int64_t n, const int32_t *_Nonnull idx,
+                                           const float *_Nonnull d, const float *_Nonnull t,
+                                           const float *_Nonnull Z, int32_t b0, int32_t b,
+                                           const float *_Nonnull gxB, float *_Nonnull x,
+                                           float *_Nonnull s, float *_Nonnull scratch);
+
 /// The data part of one row's loss, in Double:
 ///   gscale·xᵀGx + Σ_j [ c[j]·(p[j] − s_j)² − w[j]·s_j² ],   s_j = xᵀy_j.
 /// That is Σ over the row's observed cells of c(p − s)² plus Σ over its missing cells of w s²,

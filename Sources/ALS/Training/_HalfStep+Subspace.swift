@@ -27,14 +27,20 @@ extension _HalfStep {
     /// their `als_subspace_predict` pass (nnz·dims of scattered reads), which the interleaved
     /// schedule would otherwise pay once per block instead of once per half-step.
     ///
+    /// A row shorter than the block takes the block step in the block's eigenbasis
+    /// (`_SubspaceBasis`, the same step up to rounding) where that costs less; `eigen` forces it
+    /// on (true, for every row it applies to) or off (false).
+    ///
     /// - Precondition: `dimensions` lies within `0 ..< dims`.
     func solveSubspace(into X: UnsafeMutablePointer<Float>, block: Int, sweeps: Int, dimensions: Range<Int>? = nil,
-                       predictions: UnsafeMutablePointer<Float>? = nil, threads: Int) throws {
+                       predictions: UnsafeMutablePointer<Float>? = nil, eigen: Bool? = nil, threads: Int) throws {
         let k = Int32(dims), m = Self.subspaceBatchRows, bmax = max(1, min(block, dims))
         let range = dimensions ?? 0 ..< dims
         let hasGram = gramScale != 0 || rowGramScale != nil
+        let bases = try subspaceBases(range: range, block: bmax, sweeps: sweeps, override: eigen)
         try forEachRowBlock(rowsPerBlock: m, scratchFloats: { longest in
-            longest + m * bmax + Int(als_subspace_block_scratch_floats(k, Int32(bmax), Int64(longest)))
+            let assembled = als_subspace_block_scratch_floats(k, Int32(bmax), Int64(longest))
+            return longest + m * bmax + Int(max(assembled, als_subspace_eigen_scratch_floats(Int32(bmax), Int64(longest))))
         }, threads: threads) { rowBlock in
             let rows = rowBlock.rows
             let longest = Int(rowBlock.offsets[rows.upperBound] - rowBlock.offsets[rows.lowerBound])
@@ -51,7 +57,7 @@ extension _HalfStep {
             }
             if !hasGram { GXB.update(repeating: 0, count: m * bmax) }
             for _ in 0 ..< sweeps {
-                for b0 in stride(from: range.lowerBound, to: range.upperBound, by: bmax) {
+                for (blockIndex, b0) in stride(from: range.lowerBound, to: range.upperBound, by: bmax).enumerated() {
                     let b = min(bmax, range.upperBound - b0)
                     if hasGram {
                         _BLAS.gemmNT(m: rows.count, n: b, k: dims, alpha: 1, a: xs, lda: dims, b: gram + b0 * dims, ldb: dims,
@@ -59,7 +65,22 @@ extension _HalfStep {
                     }
                     for (i, row) in rows.enumerated() {
                         let e = rowBlock.entries(of: row)
-                        let status = als_subspace_block_step(k, gram, rowGramScale?[row] ?? gramScale, reg, rowRegScale?[row] ?? 1,
+                        let gscale = rowGramScale?[row] ?? gramScale, regScale = rowRegScale?[row] ?? 1
+                        if let basis = bases[blockIndex],
+                           Self.takesEigenStep(n: Int(e.n), b: b, gscale: gscale, rho: regScale * reg[b0], d: e.d, override: eigen) {
+                            let status = basis.lambda.withUnsafeBufferPointer { lambda in
+                                basis.vectors.withUnsafeBufferPointer { E in
+                                    basis.z.withUnsafeBufferPointer { Z in
+                                        als_subspace_eigen_block_step(k, gscale, regScale * reg[b0], lambda._start, E._start,
+                                                                      e.n, e.idx, e.d, e.t, Z._start, Int32(b0), Int32(b),
+                                                                      GXB + i * b, xs + i * dims, cache + e.start, step)
+                                    }
+                                }
+                            }
+                            try _check(status.rawValue, "als_subspace_eigen_block_step", side: side, row: row)
+                            continue
+                        }
+                        let status = als_subspace_block_step(k, gram, gscale, reg, regScale,
                                                              e.n, e.idx, e.d, e.t, fixed, Int64(dims), Int32(b0), Int32(b),
                                                              GXB + i * b, xs + i * dims, cache + e.start, step)
                         try _check(status.rawValue, "als_subspace_block_step", side: side, row: row)

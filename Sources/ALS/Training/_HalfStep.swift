@@ -74,10 +74,14 @@ internal struct _HalfStep {
     }
 
     /// Which implementation runs a solver, where there is a choice. nil everywhere (the default)
-    /// chooses by size (`usesBatchedCG`, `usesLAPACKCholesky`); tests force one or the other.
+    /// chooses by size (`usesBatchedCG`, `usesLAPACKCholesky`, `usesSubspaceEigenStep`); tests
+    /// force one or the other.
     struct Paths {
         var batchedCG: Bool? = nil
         var lapackCholesky: Bool? = nil
+        /// The subspace solver's eigenbasis block step (`usesSubspaceEigenStep`): true takes it
+        /// for every row it applies to whatever the cost, false never.
+        var subspaceEigen: Bool? = nil
     }
 
     /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
@@ -94,9 +98,10 @@ internal struct _HalfStep {
         case .subspace:
             if let dimensions {
                 return try solveSubspace(into: X, block: dimensions.count, sweeps: 1, dimensions: dimensions,
-                                         predictions: predictions, threads: threads)
+                                         predictions: predictions, eigen: paths.subspaceEigen, threads: threads)
             }
-            return try solveSubspace(into: X, block: configuration.blockSize, sweeps: configuration.sweeps, threads: threads)
+            return try solveSubspace(into: X, block: configuration.blockSize, sweeps: configuration.sweeps,
+                                     eigen: paths.subspaceEigen, threads: threads)
         case .cg where usesBatchedCG(override: paths.batchedCG):
             return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)
         case .cholesky where usesLAPACKCholesky(override: paths.lapackCholesky):

@@ -1,0 +1,92 @@
+internal import CALSKernels
+
+/// The eigenbasis of one dimension block B's Gram block, shared by every row of a half-step:
+///
+///     G_BB = Eᵀ diag(λ) E,     Z = Y_B Eᵀ   (the fixed side's block in that basis),
+///
+/// with which a row shorter than the block solves its block step through the Woodbury identity
+/// (`als_subspace_eigen_block_step`, whose header has the math) in about n²·b/2 multiply-adds
+/// instead of the n·b²/2 + b³/6 of assembling and factorising A_BB. Building it costs one b×b
+/// eigendecomposition and one fixedRows × b × b `sgemm`, once per block and half-step.
+internal struct _SubspaceBasis {
+    /// G_BB's eigenvalues (b).
+    var lambda: [Float]
+    /// G_BB's orthonormal eigenvectors as rows (b × b, row-major).
+    var vectors: [Float]
+    /// Y_B Eᵀ (fixed rows × b, row-major).
+    var z: [Float]
+}
+
+extension _HalfStep {
+    /// Multiply-adds of one block step of b dimensions for a row of n entries, with the system
+    /// assembled and factorised (`als_subspace_block_step`) and in the eigenbasis
+    /// (`als_subspace_eigen_block_step`). They cross near n = b.
+    static func subspaceStepCosts(n: Int, b: Int) -> (assembled: Int, eigen: Int) {
+        (n * b * b / 2 + b * b * b / 6, n * n * b / 2 + n * n * n / 6 + 5 * n * b + 2 * b * b)
+    }
+
+    /// Whether a row of n entries takes the eigenbasis step for a block of b dimensions that has
+    /// a basis: when it costs less (`override` nil) or always (`override` true), and the kernel's
+    /// conditions hold: gscale ≥ 0, ρ = regScale·reg > 0, every d ≥ 0.
+    static func takesEigenStep(n: Int, b: Int, gscale: Float, rho: Float, d: UnsafePointer<Float>,
+                               override: Bool?) -> Bool {
+        guard n <= Int(ALS_MAX_FACTORS), gscale >= 0, rho > 0 else { return false }
+        if override != true {
+            let cost = subspaceStepCosts(n: n, b: b)
+            guard cost.eigen < cost.assembled else { return false }
+        }
+        for j in 0 ..< n where !(d[j] >= 0) { return false }
+        return true
+    }
+
+    /// The bases of the blocks of `range` (in blocks of `block`), nil for a block that solves
+    /// every row by `als_subspace_block_step`: without a Gram term, with λ not uniform and
+    /// positive over the block (a bias dimension), with `override` false, or (`override` nil)
+    /// when the rows that would take the step save less than building the basis costs.
+    func subspaceBases(range: Range<Int>, block: Int, sweeps: Int, override: Bool?) throws -> [_SubspaceBasis?] {
+        let hasGram = gramScale != 0 || rowGramScale != nil
+        let fixedRows = matrix.innerCount
+        var bases: [_SubspaceBasis?] = []
+        for b0 in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+            let b = min(block, range.upperBound - b0)
+            guard hasGram, override != false, b > 1, reg[b0] > 0, (b0 ..< b0 + b).allSatisfy({ reg[$0] == reg[b0] }) else {
+                bases.append(nil)
+                continue
+            }
+            if override == nil {
+                var saved = 0
+                for row in 0 ..< matrix.outerCount {
+                    let cost = Self.subspaceStepCosts(n: matrix.count(of: row), b: b)
+                    saved += max(0, cost.assembled - cost.eigen)
+                }
+                guard saved * sweeps > fixedRows * b * b + 10 * b * b * b else {
+                    bases.append(nil)
+                    continue
+                }
+            }
+            bases.append(try basis(b0: b0, b: b))
+        }
+        return bases
+    }
+
+    /// G_BB's eigendecomposition (in Double) and Z = Y_B Eᵀ.
+    private func basis(b0: Int, b: Int) throws -> _SubspaceBasis {
+        var a = [Double](repeating: 0, count: b * b), w = [Double](repeating: 0, count: b)
+        for i in 0 ..< b { for c in 0 ..< b { a[i * b + c] = Double(gram[(b0 + i) * dims + b0 + c]) } }
+        try a.withUnsafeMutableBufferPointer { a in
+            try w.withUnsafeMutableBufferPointer { w in try _BLAS.symmetricEigen(n: b, a: a._start, w: w._start) }
+        }
+        // LAPACK returns the eigenvectors as the columns of a column-major matrix: row-major, rows.
+        let vectors = a.map { Float($0) }
+        var z = [Float](repeating: 0, count: max(1, matrix.innerCount * b))
+        if matrix.innerCount > 0 {
+            vectors.withUnsafeBufferPointer { E in
+                z.withUnsafeMutableBufferPointer { Z in
+                    _BLAS.gemmNT(m: matrix.innerCount, n: b, k: b, alpha: 1, a: fixed + b0, lda: dims, b: E._start, ldb: b,
+                                 beta: 0, c: Z._start, ldc: b)
+                }
+            }
+        }
+        return _SubspaceBasis(lambda: w.map { Float($0) }, vectors: vectors, z: z)
+    }
+}
