@@ -7,7 +7,8 @@ internal import CALSKernels
 ///     GXB = X_rows · G_B,:ᵀ        (rows × dims times dims × b),
 ///
 /// and G is read once per block of rows instead of once per row (the per-row kernel reads all of
-/// G, 1 MiB at 512 factors, once per row and sweep). Each row's
+/// G, 1 MiB at 512 factors, once per row and sweep); with one block and one sweep (the
+/// interleaved schedule) it is one `sgemm` for all rows of the half-step. Each row's
 /// block step (`als_subspace_block_step`) then does exactly what `als_solve_subspace_row` does
 /// for it, in the same order, so the result is the per-row sweep's up to rounding.
 extension _HalfStep {
@@ -38,6 +39,19 @@ extension _HalfStep {
         let range = dimensions ?? 0 ..< dims
         let hasGram = gramScale != 0 || rowGramScale != nil
         let bases = try subspaceBases(range: range, block: bmax, sweeps: sweeps, override: eigen)
+        // One block and one sweep (the interleaved schedule): every row's x is read before any row
+        // moves its own block, so GXB for all rows is one sgemm here, instead of one per block of
+        // rows that re-packs the b × dims slice of G for 16 rows (16 % of an epoch at 1,024 factors).
+        // Up to 2²⁶ floats (256 MiB; 524,288 rows at b = 128); beyond, per block of rows as before.
+        let wholeFloats = matrix.outerCount * range.count
+        let whole: UnsafeMutablePointer<Float>? = hasGram && sweeps == 1 && range.count <= bmax && matrix.outerCount > m
+            && wholeFloats <= 1 << 26
+            ? UnsafeMutablePointer<Float>.allocate(capacity: wholeFloats) : nil
+        defer { whole?.deallocate() }
+        if let whole {
+            _BLAS.gemmNT(m: matrix.outerCount, n: range.count, k: dims, alpha: 1, a: X, lda: dims,
+                         b: gram + range.lowerBound * dims, ldb: dims, beta: 0, c: whole, ldc: range.count)
+        }
         try forEachRowBlock(rowsPerBlock: m, scratchFloats: { longest in
             let assembled = als_subspace_block_scratch_floats(k, Int32(bmax), Int64(longest))
             return longest + m * bmax + Int(max(assembled, als_subspace_eigen_scratch_floats(Int32(bmax), Int64(longest))))
@@ -59,7 +73,10 @@ extension _HalfStep {
             for _ in 0 ..< sweeps {
                 for (blockIndex, b0) in stride(from: range.lowerBound, to: range.upperBound, by: bmax).enumerated() {
                     let b = min(bmax, range.upperBound - b0)
-                    if hasGram {
+                    var gxb = GXB
+                    if let whole {
+                        gxb = whole + rows.lowerBound * b
+                    } else if hasGram {
                         _BLAS.gemmNT(m: rows.count, n: b, k: dims, alpha: 1, a: xs, lda: dims, b: gram + b0 * dims, ldb: dims,
                                      beta: 0, c: GXB, ldc: b)
                     }
@@ -73,7 +90,7 @@ extension _HalfStep {
                                     basis.z.withUnsafeBufferPointer { Z in
                                         als_subspace_eigen_block_step(k, gscale, regScale * reg[b0], lambda._start, E._start,
                                                                       e.n, e.idx, e.d, e.t, Z._start, Int32(b0), Int32(b),
-                                                                      GXB + i * b, xs + i * dims, cache + e.start, step)
+                                                                      gxb + i * b, xs + i * dims, cache + e.start, step)
                                     }
                                 }
                             }
@@ -82,7 +99,7 @@ extension _HalfStep {
                         }
                         let status = als_subspace_block_step(k, gram, gscale, reg, regScale,
                                                              e.n, e.idx, e.d, e.t, fixed, Int64(dims), Int32(b0), Int32(b),
-                                                             GXB + i * b, xs + i * dims, cache + e.start, step)
+                                                             gxb + i * b, xs + i * dims, cache + e.start, step)
                         try _check(status.rawValue, "als_subspace_block_step", side: side, row: row)
                     }
                 }
