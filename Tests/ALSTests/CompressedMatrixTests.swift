@@ -84,6 +84,15 @@ struct CompressedMatrixTests {
         #expect(good.transposed().transposed() == good)
     }
 
+    /// The cache fuzzer (CI, 2026-12-07) found a file whose middle offset lay past the entries:
+    /// checkInvariants read innerIndices out of range and trapped instead of throwing.
+    @Test("regression: a middle offset past nonZeros throws, not traps (fuzz cache crash-c471799f)")
+    func middleOffsetPastEntriesThrows() {
+        let bad = CompressedMatrix(outerCount: 2, innerCount: 3, outerOffsets: [0, 100, 3],
+                                   innerIndices: [0, 1, 2], values: [1, 2, 3])
+        #expect(throws: ALSError.invariantViolation("outerOffsets[1] 100 is past nonZeros 3")) { try bad.checkInvariants() }
+    }
+
     @Test("id maps work both ways for integer and text ids")
     func idMaps() throws {
         let ints = try IDMap(integers: [196, 186, 22])

@@ -70,6 +70,10 @@ public struct CompressedMatrix: Sendable, Equatable {
         for outer in 0 ..< outerCount {
             let lo = outerOffsets[outer], hi = outerOffsets[outer + 1]
             guard lo <= hi else { throw fail("outerOffsets decrease at slot \(outer)") }
+            // The last offset equals nonZeros, but one before it may not: checked before reading.
+            guard hi <= Int64(nonZeros) else {
+                throw fail("outerOffsets[\(outer + 1)] \(hi) is past nonZeros \(nonZeros)")
+            }
             var previous: Int32 = -1
             for p in Int(lo) ..< Int(hi) {
                 let inner = innerIndices[p]
