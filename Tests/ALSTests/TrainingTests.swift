@@ -36,6 +36,20 @@ func expectHalfStepsMatch(_ state: inout _TrainingState, tolerance: Double = 1e-
     #expect(maxRelativeError(rows(state.V, dims: dims), expectedV) < tolerance)
 }
 
+/// One iteration of `config` on `data` with an implementation path forced on and off by `force`:
+/// the iterates differ (the path was taken), in rounding only.
+func expectPathChangesRoundingOnly(_ config: ALSConfiguration, _ data: InteractionMatrix,
+                                   force: (inout _HalfStep.Paths, Bool) -> Void) throws {
+    var on = try _TrainingState(configuration: config, data: data), off = try _TrainingState(configuration: config, data: data)
+    force(&on.paths, true)
+    force(&off.paths, false)
+    try on.iterate(iteration: 1)
+    try off.iterate(iteration: 1)
+    #expect(on.U != off.U)
+    #expect(maxRelativeError(rows(on.U, dims: on.dims), rows(off.U, dims: off.dims)) < 1e-4)
+    #expect(maxRelativeError(rows(on.V, dims: on.dims), rows(off.V, dims: off.dims)) < 1e-4)
+}
+
 /// Runs `iterations` iterations of `state`, expecting the loss not to increase (to rounding)
 /// after any half-step.
 func expectLossNeverIncreases(_ state: inout _TrainingState, iterations: Int) throws {

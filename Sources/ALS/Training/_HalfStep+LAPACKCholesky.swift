@@ -14,11 +14,15 @@ extension _HalfStep {
     /// `lapackCholeskyMinimumDims`.
     func usesLAPACKCholesky(override: Bool?) -> Bool { override ?? (dims >= Self.lapackCholeskyMinimumDims) }
 
-    /// Solves every row into `X` exactly.
-    func solveCholeskyLAPACK(into X: UnsafeMutablePointer<Float>, threads: Int) throws {
+    /// Solves every row into `X` exactly; rows short enough take the eigenbasis path
+    /// (`solveExactInEigenbasis`, `eigen` overriding its choice).
+    func solveCholeskyLAPACK(into X: UnsafeMutablePointer<Float>, threads: Int, eigen: Bool? = nil) throws {
         let k = Int32(dims)
+        let basis = try exactSolveBasis(override: eigen)
+        let capacity = basis == nil ? 0 : exactEigenRowCapacity
         // The system, the original diagonal, the assembly's gather block.
-        let kernelFloats = dims * dims + dims + Int(als_accumulate_scratch_floats(k))
+        let kernelFloats = max(dims * dims + dims + Int(als_accumulate_scratch_floats(k)),
+                               basis == nil ? 0 : exactEigenScratchFloats(capacity: capacity))
         try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
             try _SingleThreadedBLAS.shared.run {
                 try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
@@ -32,6 +36,12 @@ extension _HalfStep {
                                     rule.fill(row: row, range: lo ..< hi, inner: Ai._start, values: Ax._start,
                                               c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
                                     let x = X + row * dims
+                                    if let basis, try solveExactInEigenbasis(
+                                        basis, capacity: capacity, row: row, n: hi - lo, idx: Ai._start + lo, d: s.d, t: s.t,
+                                        gscale: rowGramScale?[row] ?? gramScale, regScale: rowRegScale?[row] ?? 1,
+                                        x: x, scratch: s.kernel, override: eigen) {
+                                        continue
+                                    }
                                     let assembled = als_assemble_row(k, gram, rowGramScale?[row] ?? gramScale, reg, rowRegScale?[row] ?? 1,
                                                                      Int64(hi - lo), Ai._start + lo, s.d, s.t, fixed,
                                                                      Int64(dims), A, k, x, gather)

@@ -26,7 +26,7 @@ internal struct _HalfStep {
     /// "user" or "item", for error messages.
     var side: String
 
-    private var maxRow: Int {
+    var maxRow: Int {
         var m = 0
         for r in 0 ..< matrix.outerCount { m = max(m, matrix.count(of: r)) }
         return m
@@ -82,6 +82,9 @@ internal struct _HalfStep {
         /// The subspace solver's eigenbasis block step (`usesSubspaceEigenStep`): true takes it
         /// for every row it applies to whatever the cost, false never.
         var subspaceEigen: Bool? = nil
+        /// Exact solves of short rows in the Gram's eigenbasis (`exactSolveBasis`): true takes
+        /// it for every row it applies to whatever the cost, false never.
+        var exactEigen: Bool? = nil
     }
 
     /// Solves every row into `X` (rows × dims, row-major) with `configuration`'s solver (and its
@@ -105,13 +108,16 @@ internal struct _HalfStep {
         case .cg where usesBatchedCG(override: paths.batchedCG):
             return try solveBatchedCG(into: X, steps: configuration.cgSteps, threads: threads)
         case .cholesky where usesLAPACKCholesky(override: paths.lapackCholesky):
-            return try solveCholeskyLAPACK(into: X, threads: threads)
+            return try solveCholeskyLAPACK(into: X, threads: threads, eigen: paths.exactEigen)
         case .cholesky, .cg:
             break
         }
         // Row by row through one kernel call each.
         let cholesky = configuration.solver == .cholesky
-        let kernelFloats = Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k))
+        let basis = cholesky ? try exactSolveBasis(override: paths.exactEigen) : nil
+        let capacity = basis == nil ? 0 : exactEigenRowCapacity
+        let kernelFloats = max(Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k)),
+                               basis == nil ? 0 : exactEigenScratchFloats(capacity: capacity))
         let name: StaticString = cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row"
         try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
             try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
@@ -128,6 +134,11 @@ internal struct _HalfStep {
                                 let x = X + row * dims
                                 let idx = Ai._start + lo
                                 let n = Int64(hi - lo)
+                                if let basis, try solveExactInEigenbasis(basis, capacity: capacity, row: row, n: hi - lo, idx: idx, d: s.d, t: s.t,
+                                                                         gscale: gs, regScale: rs, x: x, scratch: s.kernel,
+                                                                         override: paths.exactEigen) {
+                                    continue
+                                }
                                 let status = cholesky
                                     ? als_solve_cholesky_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims), x, s.kernel)
                                     : als_solve_cg_row(k, gram, gs, reg, rs, n, idx, s.d, s.t, fixed, Int64(dims),
