@@ -10,7 +10,8 @@
 # iteration is the same objective for every solver (same data, hyperparameters and seeded start),
 # so lower means the solver got further in the same number of iterations.
 #
-# DATA (default ../shared/data/splits/gowalla/train.tsv) is read in place, never copied.
+# DATA (default ../shared/data/splits/gowalla/train.tsv) is read in place, never copied. ALS, when
+# set, is the `als` binary to run (another build, for a before/after pair) instead of this tree's.
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left as they are.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,8 +21,10 @@ SOLVERS="${SOLVERS:-cholesky,cg,subspace}"
 ITERATIONS="${ITERATIONS:-2}"
 THREADS="${THREADS:-2}"
 BLOCKS="${BLOCKS:-32,64,128}"
-swift build -c release --product als >&2
-ALS="$(swift build -c release --show-bin-path)/als"
+if [ -z "${ALS:-}" ]; then
+    swift build -c release --product als >&2
+    ALS="$(swift build -c release --show-bin-path)/als"
+fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 echo "| solver | factors | s/iter (each iteration) | loss after iteration $ITERATIONS | load average before |"
