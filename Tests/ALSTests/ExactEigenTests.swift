@@ -62,6 +62,18 @@ struct ExactEigenTests {
         try expectPathChangesRoundingOnly(try cholesky("implicit log"), try smallProblem()) { $0.exactEigen = $1 }
     }
 
+    @Test("the basis is bitwise the same on 1 and 2 workers (Z in fixed chunks of rows, whatever the thread count)")
+    func basisIndependentOfWorkers() throws {
+        let data = try smallProblem(users: 40, items: 700, count: 2000, seed: 7)
+        try _TrainingState(configuration: large(.implicit, factors: 16), data: data).withProblem(users: true) { step in
+            let one = try step.exactSolveBasis(override: true, threads: 1)
+            let two = try step.exactSolveBasis(override: true, threads: 2)
+            #expect(one != nil)
+            #expect(one?.z == two?.z)
+            #expect(one?.vectors == two?.vectors)
+        }
+    }
+
     @Test("no basis without a Gram term or with a bias column, whatever the override",
           arguments: ["explicit", "explicit+biases+mean", "weighted linear"])
     func noBasis(name: String) throws {

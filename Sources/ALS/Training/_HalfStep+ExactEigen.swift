@@ -15,11 +15,11 @@ internal import CALSKernels
 /// cost rule are the subspace solver's: a Gram term, λ uniform and positive over the dimensions
 /// (no bias column), gscale ≥ 0, d ≥ 0, and rows that save more than the basis costs.
 extension _HalfStep {
-    /// The basis for exact solves, or nil when no row takes the eigenbasis path (`override` false,
-    /// the conditions above fail, or too few rows would save).
-    func exactSolveBasis(override: Bool?) throws -> _SubspaceBasis? {
+    /// The basis for exact solves, built on `threads` workers, or nil when no row takes the
+    /// eigenbasis path (`override` false, the conditions above fail, or too few rows would save).
+    func exactSolveBasis(override: Bool?, threads: Int = 1) throws -> _SubspaceBasis? {
         guard dims > 1 else { return nil }
-        return try subspaceBases(range: 0 ..< dims, block: dims, sweeps: 1, override: override).first ?? nil
+        return try subspaceBases(range: 0 ..< dims, block: dims, sweeps: 1, override: override, threads: threads).first ?? nil
     }
 
     /// Longest row the eigenbasis path takes: the longest row, within the kernel's limit on n.

@@ -18,7 +18,7 @@ extension _HalfStep {
     /// (`solveExactInEigenbasis`, `eigen` overriding its choice).
     func solveCholeskyLAPACK(into X: UnsafeMutablePointer<Float>, threads: Int, eigen: Bool? = nil) throws {
         let k = Int32(dims)
-        let basis = try exactSolveBasis(override: eigen)
+        let basis = try exactSolveBasis(override: eigen, threads: threads)
         let capacity = basis == nil ? 0 : exactEigenRowCapacity
         // The system, the original diagonal, the assembly's gather block.
         let kernelFloats = max(dims * dims + dims + Int(als_accumulate_scratch_floats(k)),

@@ -38,7 +38,7 @@ extension _HalfStep {
         let k = Int32(dims), m = Self.subspaceBatchRows, bmax = max(1, min(block, dims))
         let range = dimensions ?? 0 ..< dims
         let hasGram = gramScale != 0 || rowGramScale != nil
-        let bases = try subspaceBases(range: range, block: bmax, sweeps: sweeps, override: eigen)
+        let bases = try subspaceBases(range: range, block: bmax, sweeps: sweeps, override: eigen, threads: threads)
         // One block and one sweep (the interleaved schedule): every row's x is read before any row
         // moves its own block, so GXB for all rows is one sgemm here, instead of one per block of
         // rows that re-packs the b × dims slice of G for 16 rows (16 % of an epoch at 1,024 factors).

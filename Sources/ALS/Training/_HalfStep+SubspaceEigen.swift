@@ -42,8 +42,9 @@ extension _HalfStep {
     /// The bases of the blocks of `range` (in blocks of `block`), nil for a block that solves
     /// every row by `als_subspace_block_step`: without a Gram term, with λ not uniform and
     /// positive over the block (a bias dimension), with `override` false, or (`override` nil)
-    /// when the rows that would take the step save less than building the basis costs.
-    func subspaceBases(range: Range<Int>, block: Int, sweeps: Int, override: Bool?) throws -> [_SubspaceBasis?] {
+    /// when the rows that would take the step save less than building the basis costs. Built on
+    /// `threads` workers, with the same result whatever their number.
+    func subspaceBases(range: Range<Int>, block: Int, sweeps: Int, override: Bool?, threads: Int) throws -> [_SubspaceBasis?] {
         let hasGram = gramScale != 0 || rowGramScale != nil
         let fixedRows = matrix.innerCount
         var bases: [_SubspaceBasis?] = []
@@ -64,26 +65,47 @@ extension _HalfStep {
                     continue
                 }
             }
-            bases.append(try basis(b0: b0, b: b))
+            bases.append(try basis(b0: b0, b: b, threads: threads))
         }
         return bases
     }
 
-    /// G_BB's eigendecomposition (in Double) and Z = Y_B Eᵀ.
-    private func basis(b0: Int, b: Int) throws -> _SubspaceBasis {
+    /// Fixed rows per `sgemm` of Z = Y_B Eᵀ.
+    static let basisChunkRows = 256
+
+    /// G_BB's eigendecomposition (in Double) and Z = Y_B Eᵀ, on `threads` workers.
+    private func basis(b0: Int, b: Int, threads: Int) throws -> _SubspaceBasis {
         var a = [Double](repeating: 0, count: b * b), w = [Double](repeating: 0, count: b)
         for i in 0 ..< b { for c in 0 ..< b { a[i * b + c] = Double(gram[(b0 + i) * dims + b0 + c]) } }
-        try a.withUnsafeMutableBufferPointer { a in
-            try w.withUnsafeMutableBufferPointer { w in try _BLAS.symmetricEigen(n: b, a: a._start, w: w._start) }
+        // On one OpenBLAS thread: LAPACK's result depends on the thread count in the last bits,
+        // and a process under `mpirun` (bound to one core) gets one thread where `als train`
+        // gets every core, so the factors of `als-mpi` would no longer be `als train`'s.
+        try _SingleThreadedBLAS.shared.run {
+            try a.withUnsafeMutableBufferPointer { a in
+                try w.withUnsafeMutableBufferPointer { w in try _BLAS.symmetricEigen(n: b, a: a._start, w: w._start) }
+            }
         }
         // LAPACK returns the eigenvectors as the columns of a column-major matrix: row-major, rows.
         let vectors = a.map { Float($0) }
         var z = [Float](repeating: 0, count: max(1, matrix.innerCount * b))
         if matrix.innerCount > 0 {
-            vectors.withUnsafeBufferPointer { E in
-                z.withUnsafeMutableBufferPointer { Z in
-                    _BLAS.gemmNT(m: matrix.innerCount, n: b, k: b, alpha: 1, a: fixed + b0, lda: dims, b: E._start, ldb: b,
-                                 beta: 0, c: Z._start, ldc: b)
+            // In chunks of `basisChunkRows` fixed rows from row 0, each one single-threaded sgemm,
+            // the chunks spread over the workers: a row's z then depends on its chunk only, not on
+            // the number of threads OpenBLAS would use for one large call, which differs in the
+            // last bits between `als train` and a process under `mpirun` (bound to one core).
+            let rows = matrix.innerCount, chunk = Self.basisChunkRows
+            _SingleThreadedBLAS.shared.run {
+                vectors.withUnsafeBufferPointer { E in
+                    z.withUnsafeMutableBufferPointer { Z in
+                        let E = E._start, Z = Z._start
+                        _parallelFor(count: (rows + chunk - 1) / chunk, threads: threads, chunk: 1) { chunks, _ in
+                            for c in chunks {
+                                let r0 = c * chunk
+                                _BLAS.gemmNT(m: min(chunk, rows - r0), n: b, k: b, alpha: 1, a: fixed + r0 * dims + b0, lda: dims,
+                                             b: E, ldb: b, beta: 0, c: Z + r0 * b, ldc: b)
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -114,7 +114,7 @@ internal struct _HalfStep {
         }
         // Row by row through one kernel call each.
         let cholesky = configuration.solver == .cholesky
-        let basis = cholesky ? try exactSolveBasis(override: paths.exactEigen) : nil
+        let basis = cholesky ? try exactSolveBasis(override: paths.exactEigen, threads: threads) : nil
         let capacity = basis == nil ? 0 : exactEigenRowCapacity
         let kernelFloats = max(Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k)),
                                basis == nil ? 0 : exactEigenScratchFloats(capacity: capacity))
