@@ -45,8 +45,15 @@ als_status_t als_subspace_eigen_block_step(int32_t k, float gscale, float rho, c
     float *r = scratch, *v = r + b, *isq = v + b, *dt = isq + b, *W = dt + b, *K = W + n * b, *e = K + n * n;
     const int32_t nn = (int32_t)n;
     // r = −gscale·(G x)_B − ρ·x_B; r̃ = Qᵀ r (E's rows are Q's columns) + Σ_j e_j z_j.
-    for (int32_t i = 0; i < b; i++) r[i] = -gscale * gxB[i] - rho * x[b0 + i];
-    for (int32_t c = 0; c < b; c++) v[c] = als_dot(b, E + (int64_t)c * b, r);
+    int zero = 1;
+    for (int32_t i = 0; i < b; i++) {
+        r[i] = -gscale * gxB[i] - rho * x[b0 + i];
+        zero &= r[i] == 0;
+    }
+    // A zero residual part (x = 0 and G x = 0: the exact solver's start) rotates to zero, without
+    // Qᵀr's b² multiply-adds.
+    if (zero) memset(v, 0, sizeof(float) * (size_t)b);
+    else for (int32_t c = 0; c < b; c++) v[c] = als_dot(b, E + (int64_t)c * b, r);
     for (int64_t j = 0; j < n; j++) {
         if (!(d[j] >= 0)) return ALS_INVALID_ARGUMENT;
         als_axpy(b, t[j] - d[j] * s[j], Z + (int64_t)idx[j] * b, v);

@@ -51,7 +51,7 @@ struct ExactEigenTests {
         let config = large(mode, factors: 128)
         let data = try smallProblem(users: 100, items: 12, count: 300, seed: 31)
         try _TrainingState(configuration: config, data: data).withProblem(users: true) { step in
-            let basis = try step.exactSolveBasis(override: nil)
+            let basis = try step.exactSolveBasis(override: nil, threads: 1)
             #expect(basis != nil)
         }
         try expectMatchesReference(config, data, eigen: nil)
@@ -78,7 +78,7 @@ struct ExactEigenTests {
           arguments: ["explicit", "explicit+biases+mean", "weighted linear"])
     func noBasis(name: String) throws {
         try _TrainingState(configuration: try cholesky(name), data: try smallProblem()).withProblem(users: true) { step in
-            let basis = try step.exactSolveBasis(override: true)
+            let basis = try step.exactSolveBasis(override: true, threads: 1)
             #expect(basis == nil)
         }
     }

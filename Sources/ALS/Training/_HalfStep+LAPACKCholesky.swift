@@ -18,11 +18,9 @@ extension _HalfStep {
     /// (`solveExactInEigenbasis`, `eigen` overriding its choice).
     func solveCholeskyLAPACK(into X: UnsafeMutablePointer<Float>, threads: Int, eigen: Bool? = nil) throws {
         let k = Int32(dims)
-        let basis = try exactSolveBasis(override: eigen, threads: threads)
-        let capacity = basis == nil ? 0 : exactEigenRowCapacity
-        // The system, the original diagonal, the assembly's gather block.
-        let kernelFloats = max(dims * dims + dims + Int(als_accumulate_scratch_floats(k)),
-                               basis == nil ? 0 : exactEigenScratchFloats(capacity: capacity))
+        let path = try exactEigenPath(override: eigen, threads: threads)
+        // The system, the original diagonal, the assembly's gather block (or the eigenbasis path's).
+        let kernelFloats = max(dims * dims + dims + Int(als_accumulate_scratch_floats(k)), path?.scratchFloats ?? 0)
         try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
             try _SingleThreadedBLAS.shared.run {
                 try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
@@ -36,8 +34,8 @@ extension _HalfStep {
                                     rule.fill(row: row, range: lo ..< hi, inner: Ai._start, values: Ax._start,
                                               c: s.c, p: s.p, w: s.w, d: s.d, t: s.t)
                                     let x = X + row * dims
-                                    if let basis, try solveExactInEigenbasis(
-                                        basis, capacity: capacity, row: row, n: hi - lo, idx: Ai._start + lo, d: s.d, t: s.t,
+                                    if let path, try solveExactInEigenbasis(
+                                        path, row: row, n: hi - lo, idx: Ai._start + lo, d: s.d, t: s.t,
                                         gscale: rowGramScale?[row] ?? gramScale, regScale: rowRegScale?[row] ?? 1,
                                         x: x, scratch: s.kernel, override: eigen) {
                                         continue

@@ -114,10 +114,8 @@ internal struct _HalfStep {
         }
         // Row by row through one kernel call each.
         let cholesky = configuration.solver == .cholesky
-        let basis = cholesky ? try exactSolveBasis(override: paths.exactEigen, threads: threads) : nil
-        let capacity = basis == nil ? 0 : exactEigenRowCapacity
-        let kernelFloats = max(Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k)),
-                               basis == nil ? 0 : exactEigenScratchFloats(capacity: capacity))
+        let eigen = cholesky ? try exactEigenPath(override: paths.exactEigen, threads: threads) : nil
+        let kernelFloats = max(Int(cholesky ? als_cholesky_scratch_floats(k) : als_cg_scratch_floats(k)), eigen?.scratchFloats ?? 0)
         let name: StaticString = cholesky ? "als_solve_cholesky_row" : "als_solve_cg_row"
         try withScratch(threads: threads, kernelFloats: kernelFloats) { scratch in
             try matrix.outerOffsets.withUnsafeBufferPointer { Ap in
@@ -134,7 +132,7 @@ internal struct _HalfStep {
                                 let x = X + row * dims
                                 let idx = Ai._start + lo
                                 let n = Int64(hi - lo)
-                                if let basis, try solveExactInEigenbasis(basis, capacity: capacity, row: row, n: hi - lo, idx: idx, d: s.d, t: s.t,
+                                if let eigen, try solveExactInEigenbasis(eigen, row: row, n: hi - lo, idx: idx, d: s.d, t: s.t,
                                                                          gscale: gs, regScale: rs, x: x, scratch: s.kernel,
                                                                          override: paths.exactEigen) {
                                     continue
