@@ -51,6 +51,77 @@ ALS_INLINE int factor_left_looking(int32_t k, float *A, int32_t lda) {
     return 1;
 }
 
+#if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
+// AVX2 + FMA without AVX-512, k a multiple of 16: the left-looking factorisation above, R rows at
+// a time. A strip of rows I = i0 … i0 + R − 1 first takes every earlier row's update at once,
+//
+//   A[I][c] −= Σ_{p<i0} U[p][I] · U[p][c]      (c from the 16-column boundary at or below i0),
+//
+// in R × 16 register tiles as in `als_accumulate`'s AVX2 path (two loads of U[p][c…] and R
+// broadcasts per 2R multiply-adds), where the row-at-a-time loop above loads each U[p][c…] for
+// one row only (a load per multiply-add, from L2 once A outgrows L1). Then the strip factors
+// itself: row i takes the updates of the strip's rows before it (at most R − 1 axpys), is checked
+// and divided by its pivot's root. Lanes left of a row's diagonal are read and written, never used.
+ALS_INLINE void strip_update_avx2(const int R, int32_t k, float *A, int32_t lda, int32_t i0) {
+    for (int32_t c0 = i0 - i0 % 16; c0 < k; c0 += 16) {
+        als_v8 a[6][2];
+        for (int r = 0; r < R; r++) a[r][0] = a[r][1] = (als_v8){0};
+        for (int32_t p = 0; p < i0; p++) {
+            const float *rp = A + (int64_t)p * lda;
+            const als_v8 u0 = als_load8(rp + c0), u1 = als_load8(rp + c0 + 8);
+            for (int r = 0; r < R; r++) {
+                const float v = rp[i0 + r];
+                const als_v8 s = {v, v, v, v, v, v, v, v};
+                a[r][0] += s * u0;
+                a[r][1] += s * u1;
+            }
+        }
+        for (int r = 0; r < R; r++) {
+            float *row = A + (int64_t)(i0 + r) * lda + c0;
+            als_store8(row, als_load8(row) - a[r][0]);
+            als_store8(row + 8, als_load8(row + 8) - a[r][1]);
+        }
+    }
+}
+
+// Rows i0 … i0 + R − 1 once `strip_update_avx2` has run; orig[r] is row i0 + r's original diagonal.
+ALS_INLINE int strip_factor(const int R, int32_t k, float *A, int32_t lda, int32_t i0, const float *orig) {
+    const float eps16 = 16.0f * 1.1920929e-7f;
+    for (int r = 0; r < R; r++) {
+        const int32_t i = i0 + r;
+        float *ri = A + (int64_t)i * lda;
+        for (int q = 0; q < r; q++) {
+            const float *rq = A + (int64_t)(i0 + q) * lda;
+            als_axpy(k - i, -rq[i], rq + i, ri + i);
+        }
+        const float pivot = ri[i];
+        if (!(pivot > eps16 * orig[r]) || !isfinite(pivot)) return 0;
+        const float inv = 1.0f / sqrtf(pivot);
+        for (int32_t c = i; c < k; c++) ri[c] *= inv;
+    }
+    return 1;
+}
+
+__attribute__((target("avx2,fma")))
+static int factor_strips_avx2(int32_t k, float *A, int32_t lda) {
+    float orig[6];
+    for (int32_t i0 = 0; i0 < k;) {
+        const int R = k - i0 >= 6 ? 6 : k - i0 >= 4 ? 4 : k - i0 >= 2 ? 2 : 1;
+        // Read before the update, which writes column 0 of the first strips' rows.
+        for (int r = 0; r < R; r++) orig[r] = A[(int64_t)(i0 + r) * lda];
+        switch (R) {
+        case 6: strip_update_avx2(6, k, A, lda, i0); if (!strip_factor(6, k, A, lda, i0, orig)) return 0; break;
+        case 4: strip_update_avx2(4, k, A, lda, i0); if (!strip_factor(4, k, A, lda, i0, orig)) return 0; break;
+        case 2: strip_update_avx2(2, k, A, lda, i0); if (!strip_factor(2, k, A, lda, i0, orig)) return 0; break;
+        default: strip_update_avx2(1, k, A, lda, i0); if (!strip_factor(1, k, A, lda, i0, orig)) return 0; break;
+        }
+        i0 += R;
+    }
+    return 1;
+}
+#define ALS_HAS_AVX2_STRIPS 1
+#endif
+
 ALS_DISPATCH
 als_status_t als_cholesky_solve(int32_t k, float *A, int32_t lda, float *x) {
     if (k < 1 || k > ALS_MAX_FACTORS || lda < k) return ALS_INVALID_ARGUMENT;
@@ -61,6 +132,11 @@ als_status_t als_cholesky_solve(int32_t k, float *A, int32_t lda, float *x) {
     // row i is kept in A[i][0], which is in the unused strictly lower triangle for i ≥ 1.
     for (int32_t i = 1; i < k; i++) A[(int64_t)i * lda] = A[(int64_t)i * lda + i];
     if (k % 16 == 0) {
+#ifdef ALS_HAS_AVX2_STRIPS
+        if (als_cpu_avx2_widest()) {
+            if (!factor_strips_avx2(k, A, lda)) return ALS_NOT_POSITIVE_DEFINITE;
+        } else
+#endif
         if (!factor_left_looking(k, A, lda)) return ALS_NOT_POSITIVE_DEFINITE;
     } else {
         for (int32_t i = 0; i < k; i++) {
