@@ -18,11 +18,17 @@ internal struct _SubspaceBasis {
 }
 
 extension _HalfStep {
-    /// Multiply-adds of one block step of b dimensions for a row of n entries, with the system
-    /// assembled and factorised (`als_subspace_block_step`) and in the eigenbasis
-    /// (`als_subspace_eigen_block_step`). They cross near n = b.
+    /// The cost of one block step of b dimensions for a row of n entries, in multiply-adds of the
+    /// assembled path: the system assembled and factorised (`als_subspace_block_step`,
+    /// `als_solve_cholesky_row`) against the eigenbasis step (`als_subspace_eigen_block_step`),
+    /// whose multiply-adds are counted 3/2 times, as measured. Its n² dot products of K run
+    /// slower than the assembled path's register-tiled kernels: one row took, in µs (one thread,
+    /// AVX2, eigen against assembled), at b = 64 n = 32 6.4 / 8.6, n = 48 11.9 / 9.7; at b = 128
+    /// n = 64 29.5 / 46.0, n = 90 56.2 / 61.3, n = 100 87.4 / 56.8; at b = 256 n = 128 205 / 270,
+    /// n = 192 439 / 360. Counted once, the eigen step was chosen up to n ≈ 0.95·b where it
+    /// costs less only up to n ≈ 0.65–0.7·b; with the factor the two cross there.
     static func subspaceStepCosts(n: Int, b: Int) -> (assembled: Int, eigen: Int) {
-        (n * b * b / 2 + b * b * b / 6, n * n * b / 2 + n * n * n / 6 + 5 * n * b + 2 * b * b)
+        (n * b * b / 2 + b * b * b / 6, 3 * (n * n * b / 2 + n * n * n / 6 + 5 * n * b + 2 * b * b) / 2)
     }
 
     /// Whether a row of n entries takes the eigenbasis step for a block of b dimensions that has
