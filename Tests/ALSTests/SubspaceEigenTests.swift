@@ -78,13 +78,20 @@ struct SubspaceEigenTests {
         try expectPathChangesRoundingOnly(config, try smallProblem()) { $0.subspaceEigen = $1 }
     }
 
-    @Test("by cost: a Gowalla-length row (22 entries) takes it at block 128, a row as long as the block does not")
+    @Test("by cost: a Gowalla-length row (22 entries) takes it at block 128, a row of 0.8 of the block or longer does not")
     func costChoice() {
         let d = [Float](repeating: 1, count: 200)
         d.withUnsafeBufferPointer { d in
             #expect(_HalfStep.takesEigenStep(n: 22, b: 128, gscale: 1, rho: 0.1, d: d._start, override: nil))
             #expect(!_HalfStep.takesEigenStep(n: 128, b: 128, gscale: 1, rho: 0.1, d: d._start, override: nil))
             #expect(_HalfStep.takesEigenStep(n: 128, b: 128, gscale: 1, rho: 0.1, d: d._start, override: true))
+            // The measured crossing (the eigen step's multiply-adds counted 3/2 times): rows of up
+            // to 89 entries at block 128 take it (the plain count took rows up to 120), up to 40
+            // at block 64 and up to 187 at block 256.
+            for (n, b, takes) in [(64, 128, true), (89, 128, true), (90, 128, false), (120, 128, false), (40, 64, true),
+                                  (41, 64, false), (187, 256, true), (188, 256, false)] {
+                #expect(_HalfStep.takesEigenStep(n: n, b: b, gscale: 1, rho: 0.1, d: d._start, override: nil) == takes, "n \(n) b \(b)")
+            }
             // Its conditions hold whatever the override: ρ > 0, gscale ≥ 0.
             #expect(!_HalfStep.takesEigenStep(n: 22, b: 128, gscale: 1, rho: 0, d: d._start, override: true))
             #expect(!_HalfStep.takesEigenStep(n: 22, b: 128, gscale: -1, rho: 0.1, d: d._start, override: true))

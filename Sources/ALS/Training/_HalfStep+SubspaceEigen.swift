@@ -21,12 +21,13 @@ extension _HalfStep {
     /// The cost of one block step of b dimensions for a row of n entries, in multiply-adds of the
     /// assembled path: the system assembled and factorised (`als_subspace_block_step`,
     /// `als_solve_cholesky_row`) against the eigenbasis step (`als_subspace_eigen_block_step`),
-    /// whose multiply-adds are counted 3/2 times, as measured. Its n² dot products of K run
-    /// slower than the assembled path's register-tiled kernels: one row took, in µs (one thread,
-    /// AVX2, eigen against assembled), at b = 64 n = 32 6.4 / 8.6, n = 48 11.9 / 9.7; at b = 128
-    /// n = 64 29.5 / 46.0, n = 90 56.2 / 61.3, n = 100 87.4 / 56.8; at b = 256 n = 128 205 / 270,
-    /// n = 192 439 / 360. Counted once, the eigen step was chosen up to n ≈ 0.95·b where it
-    /// costs less only up to n ≈ 0.65–0.7·b; with the factor the two cross there.
+    /// whose multiply-adds are counted 3/2 times, as measured: its n² dot products of K run
+    /// slower than the assembled path's register-tiled kernels. `bash Benchmarks/rowsolve/run.sh`
+    /// (one thread, AVX2; µs per row, assembled against eigen) gave at b = 64 n = 32 9.2 / 6.7
+    /// and n = 48 9.3 / 11.6; at b = 128 n = 64 42.9 / 24.5, n = 90 56.7 / 47.2 and n = 120
+    /// 67.2 / 81.7; at b = 256 n = 160 450 / 388 and n = 192 523 / 574: the two cross near
+    /// n ≈ 0.6–0.75·b, where the plain count put the crossing near 0.95·b; counted 3/2 times
+    /// it falls at n = 40, 89 and 187 for b = 64, 128 and 256.
     static func subspaceStepCosts(n: Int, b: Int) -> (assembled: Int, eigen: Int) {
         (n * b * b / 2 + b * b * b / 6, 3 * (n * n * b / 2 + n * n * n / 6 + 5 * n * b + 2 * b * b) / 2)
     }
