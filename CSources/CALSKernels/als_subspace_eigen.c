@@ -25,8 +25,8 @@
 // np = ⌈n/16⌉·16 (the padded block is I, its right-hand side 0, so its solution is 0), because
 // `als_cholesky_solve`'s vectorised factorisations need k a multiple of 16: its scalar fallback
 // made rows of 90–120 entries at b = 128 cost up to 1.5× more unpadded (one thread, AVX2).
-// A step costs n²·b/2 (K) + n³/6 (its Cholesky) + about 5·n·b + 2·b² multiply-adds, against n·b²/2 + b³/6 for the assembled system: at n = 22 and b = 128 (a
-// Gowalla row) about 8× fewer.
+// A step costs n²·b/2 (K) + n³/6 (its Cholesky) + about 5·n·b + 2·b² multiply-adds, against
+// n·b²/2 + b³/6 for the assembled system: at n = 22 and b = 128 (a Gowalla row) about 8× fewer.
 #include <math.h>
 #include "als_simd.h"
 

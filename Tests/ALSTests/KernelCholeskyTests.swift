@@ -3,9 +3,10 @@ import Testing
 @_spi(Engine) @_spi(Testing) @testable import ALS
 
 /// `als_cholesky_solve` against a Double solve of the same system, for each of its
-/// factorisations: the right-looking loop (k not a multiple of 16), the left-looking one and, on
-/// AVX2 machines, the strips of 6, 4, 2 and 1 rows (k a multiple of 16: 16 = 6 + 6 + 4,
-/// 32 = 5·6 + 2, 128 = 21·6 + 2, 160 = 26·6 + 4).
+/// factorisations: the right-looking loop (k not a multiple of 16) and, for k a multiple of 16,
+/// the strips of 6, 4, 2 and 1 rows where AVX2 is the widest vector (16 = 6 + 6 + 4,
+/// 32 = 5·6 + 2, 128 = 21·6 + 2, 160 = 26·6 + 4) or the row-at-a-time left-looking loop elsewhere
+/// (with AVX-512, or without AVX2).
 @Suite("Kernel: als_cholesky_solve against a Double solve")
 struct KernelCholeskyTests {
     /// A = MᵀM/k + 0.5·I (symmetric positive definite, condition number in the tens), b random.

@@ -78,7 +78,7 @@ struct SubspaceEigenTests {
         try expectPathChangesRoundingOnly(config, try smallProblem()) { $0.subspaceEigen = $1 }
     }
 
-    @Test("by cost: a Gowalla-length row (22 entries) takes it at block 128, a row of 0.8 of the block or longer does not")
+    @Test("by cost: a Gowalla-length row (22 entries) takes it at block 128, rows from 90 entries on do not")
     func costChoice() {
         let d = [Float](repeating: 1, count: 200)
         d.withUnsafeBufferPointer { d in
