@@ -2,11 +2,11 @@ import CALSKernels
 import Testing
 @_spi(Engine) @_spi(Testing) @testable import ALS
 
-/// `als_cholesky_solve` against a Double solve of the same system, for each of its
-/// factorisations: the right-looking loop (k not a multiple of 16) and, for k a multiple of 16,
-/// the strips of 6, 4, 2 and 1 rows where AVX2 is the widest vector (16 = 6 + 6 + 4,
-/// 32 = 5·6 + 2, 128 = 21·6 + 2, 160 = 26·6 + 4) or the row-at-a-time left-looking loop elsewhere
-/// (with AVX-512, or without AVX2).
+/// `als_cholesky_solve` against a Double solve of the same system (`_ReferenceSolver.solve`),
+/// for each of its factorisations: the right-looking loop (k not a multiple of 16) and, for k a
+/// multiple of 16, the strips of 6, 4, 2 and 1 rows where AVX2 is the widest vector
+/// (16 = 6 + 6 + 4, 32 = 5·6 + 2, 128 = 21·6 + 2, 160 = 26·6 + 4) or the row-at-a-time
+/// left-looking loop elsewhere (with AVX-512, or without AVX2).
 @Suite("Kernel: als_cholesky_solve against a Double solve")
 struct KernelCholeskyTests {
     /// A = MᵀM/k + 0.5·I (symmetric positive definite, condition number in the tens), b random.
@@ -24,27 +24,9 @@ struct KernelCholeskyTests {
         return (a, (0 ..< k).map { _ in Double.random(in: -1 ... 1, using: &rng) })
     }
 
-    /// x = A⁻¹b by Gaussian elimination in Double.
-    private func solve(_ a: [Double], _ b: [Double], k: Int) -> [Double] {
-        var a = a, x = b
-        for p in 0 ..< k {
-            for r in p + 1 ..< k {
-                let f = a[r * k + p] / a[p * k + p]
-                for c in p ..< k { a[r * k + c] -= f * a[p * k + c] }
-                x[r] -= f * x[p]
-            }
-        }
-        for p in stride(from: k - 1, through: 0, by: -1) {
-            var s = x[p]
-            for c in p + 1 ..< k { s -= a[p * k + c] * x[c] }
-            x[p] = s / a[p * k + p]
-        }
-        return x
-    }
-
     @Test("x = A⁻¹b to float tolerance; the strictly lower triangle is never read into x",
           arguments: [1, 5, 16, 17, 32, 48, 64, 100, 112, 128, 160])
-    func matchesDoubleSolve(k: Int) {
+    func matchesDoubleSolve(k: Int) throws {
         let (a, b) = system(k: k, seed: UInt64(100 + k))
         let lda = k + 3
         // The upper triangle in a padded row-major matrix, NaN below the diagonal and in the padding.
@@ -52,7 +34,7 @@ struct KernelCholeskyTests {
         for i in 0 ..< k { for c in i ..< k { A[i * lda + c] = Float(a[i * k + c]) } }
         var x = b.map { Float($0) }
         #expect(als_cholesky_solve(Int32(k), &A, Int32(lda), &x) == ALS_OK)
-        let want = solve(a, b, k: k)
+        let want = try _ReferenceSolver.solve((0 ..< k).map { Array(a[$0 * k ..< ($0 + 1) * k]) }, b, row: 0, side: "test")
         #expect(maxRelativeError([x.map(Double.init)], [want]) < 1e-4, "k \(k)")
     }
 
