@@ -127,8 +127,31 @@ static int32_t accumulate_block_wide(int32_t k, int64_t nb, const int32_t *idx, 
 // last multiple of 16 go through `column_tail`.
 #if defined(__x86_64__) && defined(__linux__) && !defined(ALS_NO_CLONES)
 #define AVX2_COLS 16
-// Rows i0 … i0 + R − 1 (R a constant at every call, so the loops over r unroll and the
-// accumulators stay in registers).
+// One tile: rows i0 … i0 + R − 1, columns c0 … c0 + 8·V − 1 (R and V constants at every call,
+// so the loops over r and v unroll and the accumulators stay in registers).
+ALS_INLINE void avx2_tile(const int R, const int V, int32_t k, int64_t nb, const int32_t *idx, const float *S,
+                          const float *Y, int64_t ldy, float *A, int32_t lda, int32_t i0, int32_t c0) {
+    als_v8 a[6][2];
+    for (int r = 0; r < R; r++) for (int v = 0; v < V; v++) a[r][v] = (als_v8){0};
+    for (int64_t j = 0; j < nb; j++) {
+        const float *y = Y + (int64_t)idx[j] * ldy + c0;
+        const float *s = S + j * k + i0;
+        als_v8 yv[2];
+        for (int v = 0; v < V; v++) yv[v] = als_load8(y + 8 * v);
+        for (int r = 0; r < R; r++) {
+            // A vector literal, not 0 + s: that add (kept for s = −0) costs an instruction.
+            const float e = s[r];
+            const als_v8 sr = {e, e, e, e, e, e, e, e};
+            for (int v = 0; v < V; v++) a[r][v] += sr * yv[v];
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        float *row = A + (int64_t)(i0 + r) * lda + c0;
+        for (int v = 0; v < V; v++) als_store8(row + 8 * v, als_load8(row + 8 * v) + a[r][v]);
+    }
+}
+
+// Rows i0 … i0 + R − 1 (R a constant at every call).
 ALS_INLINE void avx2_rows(const int R, int32_t k, int64_t nb, const int32_t *idx, const float *S,
                           const float *Y, int64_t ldy, float *A, int32_t lda, int32_t i0) {
     const int32_t kFullCols = k - k % AVX2_COLS;
@@ -137,46 +160,12 @@ ALS_INLINE void avx2_rows(const int R, int32_t k, int64_t nb, const int32_t *idx
         // An 8-column tile up to the next 16-column boundary: a 16-column one starting at the
         // boundary below would spend half its lanes left of the diagonal (k = 128: 8,944
         // multiply-adds per entry for the 8,256 needed, against 9,440 without it).
-        als_v8 a[6];
-        for (int r = 0; r < R; r++) a[r] = (als_v8){0};
-        for (int64_t j = 0; j < nb; j++) {
-            const als_v8 y0 = als_load8(Y + (int64_t)idx[j] * ldy + c0);
-            const float *s = S + j * k + i0;
-            for (int r = 0; r < R; r++) {
-                const float v = s[r];
-                const als_v8 sr = {v, v, v, v, v, v, v, v};
-                a[r] += sr * y0;
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            float *row = A + (int64_t)(i0 + r) * lda + c0;
-            als_store8(row, als_load8(row) + a[r]);
-        }
+        avx2_tile(R, 1, k, nb, idx, S, Y, ldy, A, lda, i0, c0);
         c0 += 8;
     } else {
         c0 = i0 - i0 % AVX2_COLS;
     }
-    for (; c0 < kFullCols; c0 += AVX2_COLS) {
-        als_v8 a[6][2];
-        for (int r = 0; r < R; r++) a[r][0] = a[r][1] = (als_v8){0};
-        for (int64_t j = 0; j < nb; j++) {
-            const float *y = Y + (int64_t)idx[j] * ldy + c0;
-            const float *s = S + j * k + i0;
-            const als_v8 y0 = als_load8(y), y1 = als_load8(y + 8);
-            for (int r = 0; r < R; r++) {
-                // A vector literal, not 0 + s: that add (kept for s = −0) costs an instruction.
-                const float v = s[r];
-                const als_v8 sr = {v, v, v, v, v, v, v, v};
-                a[r][0] += sr * y0;
-                a[r][1] += sr * y1;
-            }
-        }
-        for (int r = 0; r < R; r++) {
-            float *row = A + (int64_t)(i0 + r) * lda + c0;
-            als_store8(row, als_load8(row) + a[r][0]);
-            als_store8(row + 8, als_load8(row + 8) + a[r][1]);
-        }
-    }
+    for (; c0 < kFullCols; c0 += AVX2_COLS) avx2_tile(R, 2, k, nb, idx, S, Y, ldy, A, lda, i0, c0);
     column_tail(k, nb, idx, S, Y, ldy, A, lda, i0, R, kFullCols);
 }
 
